@@ -1,0 +1,18 @@
+# Sourced by .ci/run: installs and starts Debian's PostgreSQL for the storage tests, exporting
+# TEST_DATABASE_URL. Skips quietly when not root and no server is available.
+if [ "$(id -u)" = "0" ]; then
+  if ! command -v pg_ctlcluster >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  fi
+  PGVER=$(ls /usr/lib/postgresql | sort -V | tail -1)
+  if ! pg_lsclusters -h | grep -q online; then
+    pg_lsclusters -h | grep -q "^$PGVER main" || pg_createcluster "$PGVER" main >/dev/null
+    pg_ctlcluster "$PGVER" main start
+  fi
+  su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='asn'\"" | grep -q 1 || \
+    su postgres -c "psql -qc \"CREATE ROLE asn LOGIN SUPERUSER PASSWORD 'asn'\""
+  su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='asn_test'\"" | grep -q 1 || \
+    su postgres -c "createdb -O asn asn_test"
+  export TEST_DATABASE_URL="postgresql+psycopg://asn:asn@127.0.0.1:5432/asn_test"
+fi

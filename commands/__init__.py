@@ -1,0 +1,1 @@
+"""The ``asn-reco`` command line: thin Typer commands over model, service and synthetic."""

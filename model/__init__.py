@@ -1,0 +1,1 @@
+"""Recommendation and engagement models for ASN competency development (pure pandas/numpy)."""

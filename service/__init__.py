@@ -1,0 +1,1 @@
+"""Storage, import/export, and the FastAPI service around the models."""
