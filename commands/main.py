@@ -18,6 +18,9 @@ _COMMAND_MODULES = (
     "commands.storage",
     "commands.synthetic_data",
     "commands.training",
+    "commands.cf",
+    "commands.planning",
+    "commands.risk",
     "commands.demo",
 )
 
