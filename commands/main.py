@@ -13,6 +13,13 @@ app = typer.Typer(
     add_completion=False,
 )
 
+
+
+@app.callback()
+def main() -> None:
+    """Training recommender for the civil servants (ASN) of Kota Binjai."""
+
+
 # Each module defines ``register(app)``; listed here so the order of --help is stable.
 _COMMAND_MODULES = (
     "commands.storage",
@@ -32,3 +39,17 @@ for _name in _COMMAND_MODULES:
             raise
         continue
     _module.register(app)
+
+
+@app.command("info")
+def info() -> None:
+    """Show the version and where this workspace keeps its data."""
+    from importlib.metadata import version
+
+    from service.settings import get_settings
+
+    s = get_settings()
+    typer.echo(f"asn-reco {version('asn-reco')}")
+    typer.echo(f"data folder : {s.data_dir}")
+    typer.echo(f"database    : {s.db_url}")
+    typer.echo(f"MLflow      : {s.tracking_uri}")
