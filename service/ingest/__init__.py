@@ -1,0 +1,1 @@
+"""Validated import of CSV/XLSX files into the canonical tables."""

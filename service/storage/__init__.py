@@ -1,0 +1,1 @@
+"""Storage: the database schema, its migrations, engines, upserts and canonical frames."""
