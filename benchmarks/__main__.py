@@ -1,0 +1,28 @@
+"""Run every benchmark listed here, one after the other: ``python -m benchmarks``."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+MODULES = (
+    "benchmarks.movielens",
+    "benchmarks.cf_speed",
+)
+
+
+def main() -> int:
+    """Run each module's ``main()``; return non-zero if any failed."""
+    failed = []
+    for name in MODULES:
+        print(f"== {name}", flush=True)
+        try:
+            importlib.import_module(name).main([])
+        except Exception as exc:  # keep going: one broken benchmark must not hide the others
+            print(f"{name} failed: {exc!r}", file=sys.stderr)
+            failed.append(name)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
