@@ -1,0 +1,88 @@
+"""Candidate generation: which programs each person may take, from the programs' own rules.
+
+A program is eligible for a person when every restriction it states holds: job kinds, grade
+range (on the person's own grade scale), maximum age, employment types, units or sectors; the
+person is active; and the person has not already completed it. Nothing ineligible is ever scored.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from model import glossary as g
+from model.snapshot import PERSON, Snapshot
+
+
+def _same_scale(grade: str | None, bound: str | None) -> bool:
+    if not isinstance(grade, str) or not isinstance(bound, str):
+        return False
+    return (grade in g.PNS_GRADES) == (bound in g.PNS_GRADES)
+
+
+def eligibility_matrix(snap: Snapshot, program_ids: list[str] | None = None) -> np.ndarray:
+    """Boolean matrix people x programs (in snapshot order, or ``program_ids`` order)."""
+    people = snap.people
+    progs = snap.programs if program_ids is None else snap.programs.loc[program_ids]
+    out = np.zeros((len(people), len(progs)), dtype=bool)
+    job = people["job_kind"].astype(object).to_numpy()
+    etype = people["employment_type"].astype(object).to_numpy()
+    unit = people["unit"].astype(object).to_numpy()
+    sector = people["sector"].astype(object).to_numpy()
+    grade = people["grade"].astype(object).to_numpy()
+    rank = people["grade_rank"].to_numpy()
+    age = people["age"].to_numpy()
+    active = people["active"].to_numpy(dtype=bool)
+    done = completed_pairs(snap)
+
+    for j, (pid, p) in enumerate(progs.iterrows()):
+        ok = active.copy()
+        if p["eligible_job_kinds"]:
+            ok &= np.isin(job, p["eligible_job_kinds"])
+        if p["eligible_employment_types"]:
+            ok &= np.isin(etype, p["eligible_employment_types"])
+        units, sectors = p["eligible_units"], p["eligible_sectors"]
+        if units or sectors:
+            ok &= np.isin(unit, units) | np.isin(sector, sectors)
+        if not pd.isna(p["max_age"]):
+            ok &= np.nan_to_num(age, nan=np.inf) <= p["max_age"]
+        for bound, col, cmp in (("min_grade", "min_rank", np.greater_equal),
+                                ("max_grade", "max_rank", np.less_equal)):
+            if isinstance(p[bound], str):
+                scale = np.array([_same_scale(gr, p[bound]) for gr in grade])
+                ok &= scale & cmp(rank, p[col])
+        if pid in done:
+            ok[snap.person_pos(list(done[pid]))] = False
+        out[:, j] = ok
+    return out
+
+
+def completed_pairs(snap: Snapshot) -> dict[str, set[str]]:
+    """program_id -> set of person_keys who completed it before the snapshot."""
+    h = snap.history
+    c = h[(h["status"] == "completed") & h[PERSON].isin(snap.people.index)]
+    return {pid: set(grp[PERSON]) for pid, grp in c.groupby("program_id")}
+
+
+def offered_programs(snap: Snapshot, quarter: str) -> list[str]:
+    """Programs with an offering starting in ``quarter`` that are in the catalogue."""
+    off = snap.offerings
+    ids = off.loc[off["quarter"] == quarter, "program_id"].astype(str).unique()
+    return [p for p in snap.programs.index if p in set(ids)]
+
+
+def candidate_pairs(snap: Snapshot, persons: list[str] | None = None,
+                    program_ids: list[str] | None = None) -> pd.DataFrame:
+    """All eligible (person_key, program_id) pairs, optionally restricted to some people/programs."""
+    program_ids = list(snap.programs.index) if program_ids is None else list(program_ids)
+    elig = eligibility_matrix(snap, program_ids)
+    if persons is not None:
+        pos = snap.person_pos(persons)
+        keep = np.zeros(len(snap.people), dtype=bool)
+        keep[pos[pos >= 0]] = True
+        elig &= keep[:, None]
+    rows, cols = np.nonzero(elig)
+    return pd.DataFrame({
+        PERSON: snap.people.index.to_numpy()[rows],
+        "program_id": np.asarray(program_ids, dtype=object)[cols],
+    })

@@ -1,0 +1,39 @@
+"""Settings of the model package: duties, windows and hyper-parameters, in one place.
+
+Regulatory numbers (the 20 JP duty) are defaults from ``glossary`` and may be overridden per
+deployment by passing a different ``ModelConfig``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from model import glossary as g
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Hyper-parameters and domain settings of the recommender and the engagement models."""
+
+    jp_duty: dict[str, float] = field(
+        default_factory=lambda: {"PNS": g.DEFAULT_JP_DUTY, "CPNS": g.DEFAULT_JP_DUTY,
+                                 "PPPK": g.DEFAULT_JP_DUTY}
+    )
+    train_quarters: int = 8          # quarters of history the ranker learns from
+    popularity_quarters: int = 4     # window of the popularity signals
+    negatives_per_query: int = 30    # sampled non-chosen candidates per person and quarter
+    cf_l2: float = 50.0              # EASE regularisation for the collaborative signal
+    ranker_max_iter: int = 200
+    ranker_learning_rate: float = 0.08
+    ranker_max_leaf_nodes: int = 31
+    engagement_max_iter: int = 200
+    engagement_learning_rate: float = 0.06
+    mandatory_first: bool = True
+    seed: int = 7
+
+    def duty_for(self, employment_type: str | None) -> float:
+        """The yearly JP duty of an employment type (PNS default when unknown)."""
+        return float(self.jp_duty.get(employment_type or "PNS", g.DEFAULT_JP_DUTY))
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,132 @@
+"""Engagement: calibrated P(completes | nominated) per pair and P(reaches the JP duty this year)
+per person, with the top factors behind each prediction."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+from model.features import PAIR_FEATURES, PERSON_FEATURES, encode, learn_categories
+
+COMPLETION_FEATURES = PERSON_FEATURES + PAIR_FEATURES
+DUTY_FEATURES = PERSON_FEATURES
+
+# Readable factor groups used to explain a prediction (feature -> group name).
+FACTOR_GROUPS: dict[str, tuple[str, ...]] = {
+    "age": ("age",),
+    "digital_access": ("digital_access",),
+    "habit": ("completion_rate", "n_enroll_4q", "n_complete_4q", "quarters_since_last",
+              "elearn_completion_rate"),
+    "unit_head": ("head_trained_4q",),
+    "unit_participation": ("unit_participation_4q",),
+    "jp_so_far": ("jp_this_year", "jp_missing"),
+    "season": ("quarter_of_year",),
+    "form": ("form", "delivery", "form_share"),
+    "relevance": ("gap_closed", "gap_in_program", "cf_score", "sector_match"),
+    "program_size": ("jp", "cost_idr"),
+}
+
+
+class _Calibrated:
+    """Gradient boosting wrapped in isotonic calibration (cross-fitted)."""
+
+    def __init__(self, features: tuple[str, ...], max_iter: int, learning_rate: float, seed: int):
+        self.features = features
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.seed = seed
+
+    def fit(self, examples: pd.DataFrame, label: str) -> "_Calibrated":
+        y = examples[label].to_numpy()
+        if len(np.unique(y)) < 2:
+            raise ValueError(f"cannot learn {label!r}: every example has the same outcome")
+        self.categories_ = learn_categories(examples)
+        x = encode(examples, self.features, self.categories_)
+        self.reference_ = {}
+        for c in x.columns:
+            if isinstance(x[c].dtype, pd.CategoricalDtype):
+                mode = x[c].mode()
+                self.reference_[c] = mode.iloc[0] if len(mode) else np.nan
+            else:
+                self.reference_[c] = float(x[c].median())
+        base = HistGradientBoostingClassifier(
+            max_iter=self.max_iter, learning_rate=self.learning_rate, max_leaf_nodes=15,
+            min_samples_leaf=40, l2_regularization=1.0, categorical_features="from_dtype",
+            early_stopping=False, random_state=self.seed)
+        self.estimator_ = CalibratedClassifierCV(base, method="isotonic", cv=3).fit(x, y)
+        self.base_rate_ = float(np.mean(y))
+        return self
+
+    def predict_proba(self, feats: pd.DataFrame) -> np.ndarray:
+        if feats.empty:
+            return np.zeros(0)
+        return self.estimator_.predict_proba(encode(feats, self.features, self.categories_))[:, 1]
+
+    def factors(self, feats: pd.DataFrame, top: int = 3) -> list[list[tuple[str, float]]]:
+        """Top factor groups of each prediction: the change in probability when the group's
+        features are set to a typical value (negative: the factor lowers it)."""
+        base = self.predict_proba(feats)
+        deltas = {}
+        for name, cols in FACTOR_GROUPS.items():
+            cols = [c for c in cols if c in self.features]
+            if not cols:
+                continue
+            alt = feats.copy()
+            for c in cols:
+                alt[c] = self.reference_[c]
+            deltas[name] = base - self.predict_proba(alt)
+        frame = pd.DataFrame(deltas)
+        out = []
+        for _, row in frame.iterrows():
+            order = row.abs().sort_values(ascending=False).index[:top]
+            out.append([(k, round(float(row[k]), 4)) for k in order if abs(row[k]) > 1e-4])
+        return out
+
+
+class CompletionModel(_Calibrated):
+    """P(completes | nominated) for a (person, program) pair."""
+
+    def __init__(self, max_iter: int = 200, learning_rate: float = 0.06, seed: int = 7):
+        super().__init__(COMPLETION_FEATURES, max_iter, learning_rate, seed)
+
+    def fit(self, examples: pd.DataFrame) -> "CompletionModel":
+        return super().fit(examples, "completed")
+
+
+class DutyModel(_Calibrated):
+    """P(reaches the yearly JP duty) for a person, from the start of a quarter."""
+
+    def __init__(self, max_iter: int = 150, learning_rate: float = 0.06, seed: int = 7):
+        super().__init__(DUTY_FEATURES, max_iter, learning_rate, seed)
+
+    def fit(self, examples: pd.DataFrame) -> "DutyModel":
+        return super().fit(examples, "reached")
+
+
+class ExpectedJPModel:
+    """Expected JP a person will have earned by the end of the year, from the start of a quarter."""
+
+    def __init__(self, max_iter: int = 150, learning_rate: float = 0.06, seed: int = 7):
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.seed = seed
+
+    def fit(self, examples: pd.DataFrame) -> "ExpectedJPModel":
+        from sklearn.ensemble import HistGradientBoostingRegressor
+
+        self.categories_ = learn_categories(examples)
+        x = encode(examples, DUTY_FEATURES, self.categories_)
+        self.estimator_ = HistGradientBoostingRegressor(
+            loss="poisson", max_iter=self.max_iter, learning_rate=self.learning_rate,
+            categorical_features="from_dtype", early_stopping=False, random_state=self.seed,
+        ).fit(x, examples["jp_year_total"].to_numpy(dtype=float))
+        return self
+
+    def predict(self, feats: pd.DataFrame) -> np.ndarray:
+        """Expected year-end JP, never below what is already earned this year."""
+        if feats.empty:
+            return np.zeros(0)
+        pred = self.estimator_.predict(encode(feats, DUTY_FEATURES, self.categories_))
+        return np.maximum(pred, feats["jp_this_year"].to_numpy(dtype=float))

@@ -1,0 +1,210 @@
+"""Features of people and of (person, program) pairs, computed from a ``Snapshot`` only.
+
+Signals for the ranker and the engagement model: competency-gap coverage against the person's
+assessed and required levels, sector/unit/job fit, JP still missing toward the yearly duty, the
+collaborative score, popularity among similar employees, form preference and participation habit.
+No column is derived from a label: labels are outcomes on or after ``as_of``, features strictly before.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from model import quarters as qt
+from model.snapshot import PERSON, Snapshot
+
+CATEGORICAL = ("job_family", "employment_type", "digital_access", "sector", "unit_kind",
+               "form", "delivery", "category")
+
+PERSON_FEATURES = (
+    "age", "tenure", "grade_rank", "standard_level", "skp_rating_last", "jp_this_year",
+    "jp_last_year", "jp_missing", "n_enroll_4q", "n_complete_4q", "completion_rate",
+    "quarters_since_last", "head_trained_4q", "unit_participation_4q", "elearn_completion_rate",
+    "total_gap", "quarter_of_year", "job_family", "employment_type", "digital_access", "sector",
+    "unit_kind",
+)
+PAIR_FEATURES = (
+    "gap_closed", "gap_in_program", "n_gaps_covered", "frac_gap_closed", "too_easy", "too_hard",
+    "sector_match", "job_specific", "jp_closes", "cf_score", "pop_all", "pop_unit", "pop_family",
+    "form_share", "prev_attempt", "jp", "cost_idr", "mandatory", "program_age_q", "form",
+    "delivery", "category",
+)
+
+
+def _recent(history: pd.DataFrame, as_of: str, n: int) -> pd.DataFrame:
+    first = qt.shift(as_of, -n)
+    return history[history["quarter"] >= first] if n else history.iloc[0:0]
+
+
+def person_features(snap: Snapshot, popularity_quarters: int = 4) -> pd.DataFrame:
+    """One row per person of the snapshot (index person_key)."""
+    p = snap.people
+    h = snap.history
+    year = snap.as_of[:4]
+    out = pd.DataFrame(index=p.index)
+    for col in ("age", "tenure", "grade_rank", "standard_level", "skp_rating_last"):
+        out[col] = p[col].astype(float)
+    by_year = h.assign(year=h["quarter"].str.slice(0, 4)).groupby([PERSON, "year"])["jp_earned"].sum()
+    jp = by_year.unstack("year") if len(by_year) else pd.DataFrame(index=p.index)
+    out["jp_this_year"] = out.index.map(jp[year] if year in jp else pd.Series(dtype=float)).astype(float)
+    last_year = str(int(year) - 1)
+    out["jp_last_year"] = out.index.map(jp[last_year] if last_year in jp else pd.Series(dtype=float)).astype(float)
+    out[["jp_this_year", "jp_last_year"]] = out[["jp_this_year", "jp_last_year"]].fillna(0.0)
+    out["jp_missing"] = np.maximum(p["jp_duty"].to_numpy() - out["jp_this_year"].to_numpy(), 0.0)
+
+    recent = _recent(h, snap.as_of, popularity_quarters)
+    done = recent["status"] == "completed"
+    out["n_enroll_4q"] = out.index.map(recent.groupby(PERSON).size()).fillna(0).astype(float)
+    out["n_complete_4q"] = out.index.map(recent[done].groupby(PERSON).size()).fillna(0).astype(float)
+    all_done = (h["status"] == "completed").groupby(h[PERSON])
+    # Smoothed towards the population rate so one enrollment does not say 0% or 100%.
+    prior = float((h["status"] == "completed").mean()) if len(h) else 0.5
+    n, k = all_done.size(), all_done.sum()
+    out["completion_rate"] = out.index.map((k + 2 * prior) / (n + 2)).astype(float)
+    out["completion_rate"] = out["completion_rate"].fillna(prior)
+    last_q = h.groupby(PERSON)["quarter"].max()
+    qidx = last_q.map(lambda q: -qt.parse_quarter(q)[0] * 4 - qt.parse_quarter(q)[1])
+    y, q = qt.parse_quarter(snap.as_of)
+    out["quarters_since_last"] = out.index.map(qidx + y * 4 + q).astype(float)
+
+    heads = recent[done].groupby(PERSON).size()
+    out["head_trained_4q"] = p["head_person_key"].map(heads).fillna(0).gt(0).astype(float).to_numpy()
+    out.loc[p["head_person_key"].isna().to_numpy(), "head_trained_4q"] = np.nan
+    took = p.index.isin(recent[PERSON])
+    out["unit_participation_4q"] = pd.Series(took, index=p.index).groupby(p["unit"]).transform("mean")
+    elearn = h[h["program_id"].map(snap.programs["delivery"]).eq("e_learning")]
+    ek = (elearn["status"] == "completed").groupby(elearn[PERSON])
+    out["elearn_completion_rate"] = out.index.map((ek.sum() + 1) / (ek.size() + 2)).astype(float)
+
+    gap = np.clip(snap.required - snap.assessed, 0, None)
+    out["total_gap"] = np.nansum(gap, axis=1)
+    out.loc[np.isnan(gap).all(axis=1), "total_gap"] = np.nan
+    out["quarter_of_year"] = float(q)
+    for col in ("job_family", "employment_type", "digital_access", "sector", "unit_kind"):
+        out[col] = p[col].astype("string")
+    return out
+
+
+def _gap_features(snap: Snapshot, pi: np.ndarray, pj: np.ndarray, chunk: int = 100_000) -> dict:
+    names = ("gap_closed", "gap_in_program", "n_gaps_covered", "too_easy", "too_hard",
+             "best_comp", "best_from", "best_to")
+    res = {k: np.zeros(len(pi), dtype=np.float32) for k in names}
+    for s in range(0, len(pi), chunk):
+        a = snap.assessed[pi[s:s + chunk]]
+        r = snap.required[pi[s:s + chunk]]
+        t = snap.targets[pj[s:s + chunk]]
+        cov = t > 0
+        known = cov & ~np.isnan(a)
+        gap = np.where(known, np.clip(np.nan_to_num(r, nan=0) - np.nan_to_num(a), 0, None), 0)
+        closed = np.where(known, np.clip(np.minimum(t, np.nan_to_num(r, nan=t)) - np.nan_to_num(a), 0, None), 0)
+        res["gap_closed"][s:s + chunk] = closed.sum(1)
+        res["gap_in_program"][s:s + chunk] = gap.sum(1)
+        res["n_gaps_covered"][s:s + chunk] = ((closed > 0)).sum(1)
+        res["too_easy"][s:s + chunk] = (known & (t <= np.nan_to_num(a))).sum(1)
+        ceiling = np.fmax(np.nan_to_num(r, nan=0), np.nan_to_num(a, nan=0)) + 1
+        res["too_hard"][s:s + chunk] = np.where(cov, np.clip(t - ceiling, 0, None), 0).sum(1)
+        best = closed.argmax(1)
+        rows = np.arange(len(best))
+        has = closed[rows, best] > 0
+        res["best_comp"][s:s + chunk] = np.where(has, best, -1)
+        res["best_from"][s:s + chunk] = np.where(has, np.nan_to_num(a)[rows, best], 0)
+        res["best_to"][s:s + chunk] = np.where(has, np.minimum(t, np.nan_to_num(r, nan=t))[rows, best], 0)
+    unknown = ~np.isfinite(snap.assessed).any(axis=1)[pi]
+    for k in ("gap_closed", "gap_in_program", "n_gaps_covered"):
+        res[k] = np.where(unknown, np.nan, res[k])
+    return res
+
+
+def _popularity(snap: Snapshot, pairs: pd.DataFrame, people: pd.DataFrame, n: int) -> dict:
+    recent = _recent(snap.history, snap.as_of, n)
+    done = recent[recent["status"] == "completed"]
+    group_of = {"unit": snap.people["unit"], "family": snap.people["job_family"]}
+    out = {"pop_all": pairs["program_id"].map(done.groupby("program_id").size()).fillna(0)
+           .to_numpy(dtype=float) / max(len(snap.people), 1)}
+    for name, col in group_of.items():
+        g = col.reindex(done[PERSON]).to_numpy()
+        counts = done.assign(_g=g).groupby(["_g", "program_id"]).size()
+        sizes = col.value_counts()
+        keys = pd.MultiIndex.from_arrays([col.reindex(pairs[PERSON]).to_numpy(), pairs["program_id"]])
+        c = counts.reindex(keys).to_numpy(dtype=float)
+        size = sizes.reindex(col.reindex(pairs[PERSON]).to_numpy()).to_numpy(dtype=float)
+        out[f"pop_{name}"] = np.nan_to_num(c) / np.maximum(np.nan_to_num(size, nan=1.0), 1.0)
+    return out
+
+
+def pair_features(snap: Snapshot, pairs: pd.DataFrame, people: pd.DataFrame,
+                  cf_scores: np.ndarray | None = None, popularity_quarters: int = 4) -> pd.DataFrame:
+    """Features of each (person_key, program_id) pair, joined with the person's features.
+
+    Returns a frame aligned with ``pairs`` holding ``PERSON_FEATURES + PAIR_FEATURES`` and the
+    helper columns ``best_comp``, ``best_from``, ``best_to`` used to word reasons.
+    """
+    pi = snap.person_pos(pairs[PERSON])
+    pj = snap.program_pos(pairs["program_id"])
+    if (pi < 0).any() or (pj < 0).any():
+        raise ValueError("pairs reference people or programs unknown to the snapshot")
+    prog = snap.programs.iloc[pj]
+    feats = people.iloc[people.index.get_indexer(pairs[PERSON])].reset_index(drop=True)
+    gaps = _gap_features(snap, pi, pj)
+    for k, v in gaps.items():
+        feats[k] = v
+    total = feats["total_gap"].to_numpy(dtype=float)
+    feats["frac_gap_closed"] = np.where(total > 0, feats["gap_closed"] / np.where(total > 0, total, 1), 0.0)
+    feats.loc[np.isnan(total), "frac_gap_closed"] = np.nan
+
+    sector = snap.people["sector"].to_numpy(dtype=object)[pi]
+    unit = snap.people["unit"].to_numpy(dtype=object)[pi]
+    feats["sector_match"] = [
+        1.0 if (s in secs or u in units) else (0.0 if (secs or units) else 0.5)
+        for s, u, secs, units in zip(sector, unit, prog["eligible_sectors"], prog["eligible_units"])
+    ]
+    feats["job_specific"] = [1.0 if jobs else 0.0 for jobs in prog["eligible_job_kinds"]]
+    jp = prog["jp"].to_numpy(dtype=float)
+    feats["jp"] = jp
+    feats["jp_closes"] = np.minimum(jp, feats["jp_missing"].to_numpy())
+    feats["cost_idr"] = prog["cost_idr"].to_numpy(dtype=float)
+    feats["mandatory"] = prog["mandatory"].to_numpy(dtype=float)
+    feats["cf_score"] = np.nan if cf_scores is None else np.asarray(cf_scores, dtype=float)
+    for k, v in _popularity(snap, pairs, people, popularity_quarters).items():
+        feats[k] = v
+
+    h = snap.history
+    done = h[h["status"] == "completed"]
+    form_of = snap.programs["form"]
+    per_form = done.assign(_f=done["program_id"].map(form_of)).groupby([PERSON, "_f"]).size()
+    n_done = done.groupby(PERSON).size()
+    keys = pd.MultiIndex.from_arrays([pairs[PERSON], prog["form"].to_numpy()])
+    same = per_form.reindex(keys).to_numpy(dtype=float)
+    tot = n_done.reindex(pairs[PERSON]).to_numpy(dtype=float)
+    feats["form_share"] = np.where(tot > 0, np.nan_to_num(same) / np.where(tot > 0, tot, 1), np.nan)
+    tried = set(zip(h[PERSON], h["program_id"]))
+    feats["prev_attempt"] = [float((a, b) in tried) for a, b in zip(pairs[PERSON], pairs["program_id"])]
+
+    first = prog["first_quarter"].to_numpy(dtype=object)
+    y, q = qt.parse_quarter(snap.as_of)
+    now = y * 4 + q
+    feats["program_age_q"] = [
+        float(now - (qt.parse_quarter(f)[0] * 4 + qt.parse_quarter(f)[1])) if isinstance(f, str) else 0.0
+        for f in first
+    ]
+    for col in ("form", "delivery", "category"):
+        feats[col] = prog[col].astype("string").to_numpy()
+    return feats
+
+
+def encode(feats: pd.DataFrame, columns: tuple[str, ...], categories: dict[str, list[str]]) -> pd.DataFrame:
+    """Select ``columns`` as model input; categorical ones get fixed category lists."""
+    x = feats.loc[:, list(columns)].copy()
+    for col in columns:
+        if col in CATEGORICAL:
+            x[col] = pd.Categorical(x[col].astype(object), categories=categories.get(col, []))
+        else:
+            x[col] = pd.to_numeric(x[col], errors="coerce").astype(float)
+    return x
+
+
+def learn_categories(feats: pd.DataFrame) -> dict[str, list[str]]:
+    """Category lists seen in training (unknown values at prediction become missing)."""
+    return {c: sorted(feats[c].dropna().astype(str).unique().tolist())
+            for c in CATEGORICAL if c in feats}

@@ -1,0 +1,115 @@
+"""Short reasons for each suggestion, in Indonesian and English, from the signals that actually
+raised that item's score (the ranker's per-item contributions), worded with the item's own values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+# Signal groups of the ranker whose contribution to an item's score is measured.
+SIGNALS: dict[str, tuple[str, ...]] = {
+    "gap": ("gap_closed", "gap_in_program", "n_gaps_covered", "frac_gap_closed", "too_easy",
+            "too_hard"),
+    "jp": ("jp_closes",),
+    "collaborative": ("cf_score",),
+    "popular": ("pop_unit", "pop_family", "pop_all"),
+    "form": ("form_share",),
+    "fit": ("sector_match", "job_specific"),
+}
+
+_FORM_ID = {"klasikal": "klasikal", "non_klasikal": "non-klasikal"}
+_FORM_EN = {"klasikal": "classroom", "non_klasikal": "non-classroom"}
+
+
+def _gap(row: pd.Series, names: pd.DataFrame, codes: list[str]) -> tuple[str, str] | None:
+    comp = int(row["best_comp"])
+    if comp < 0:
+        return None
+    code = codes[comp]
+    name_id = names["name_id"].get(code, code) if "name_id" in names else code
+    name_en = names["name_en"].get(code, code) if "name_en" in names else code
+    name_id = code if pd.isna(name_id) else name_id
+    name_en = name_id if pd.isna(name_en) else name_en
+    a, b = int(row["best_from"]), int(row["best_to"])
+    return (f"Menutup kesenjangan {name_id}, level {a} → {b} yang dibutuhkan",
+            f"Closes the gap in {name_en}, level {a} -> {b} required")
+
+
+def _jp(row: pd.Series) -> tuple[str, str] | None:
+    missing, jp = float(row["jp_missing"]), float(row["jp"])
+    if missing <= 0:
+        return None
+    duty = missing + float(row["jp_this_year"])
+    return (f"Masih kurang {missing:.0f} JP dari kewajiban {duty:.0f} JP; program ini {jp:.0f} JP",
+            f"Still {missing:.0f} JP short of the {duty:.0f} JP duty; this program gives {jp:.0f} JP")
+
+
+def _popular(row: pd.Series) -> tuple[str, str] | None:
+    unit, fam = float(row["pop_unit"]), float(row["pop_family"])
+    if max(unit, fam) <= 0:
+        return None
+    if unit >= fam:
+        return (f"Diselesaikan {unit:.0%} rekan di unit Anda dalam setahun terakhir",
+                f"Completed by {unit:.0%} of colleagues in your unit in the past year")
+    return (f"Diselesaikan {fam:.0%} pegawai dengan jenis jabatan serupa dalam setahun terakhir",
+            f"Completed by {fam:.0%} of staff in similar jobs in the past year")
+
+
+def _word(signal: str, row: pd.Series, names: pd.DataFrame, codes: list[str]):
+    if signal == "gap":
+        return _gap(row, names, codes)
+    if signal == "jp":
+        return _jp(row)
+    if signal == "collaborative":
+        return ("Banyak diselesaikan pegawai dengan riwayat pelatihan serupa",
+                "Often completed by staff with a training history like yours")
+    if signal == "popular":
+        return _popular(row)
+    if signal == "form":
+        f = str(row["form"])
+        return (f"Sesuai bentuk pembelajaran yang biasa Anda selesaikan ({_FORM_ID.get(f, f)})",
+                f"Matches the learning form you usually complete ({_FORM_EN.get(f, f)})")
+    if signal == "fit":
+        if float(row["sector_match"]) >= 1:
+            return (f"Dirancang untuk sektor Anda ({row['sector']})",
+                    f"Designed for your sector ({row['sector']})")
+        if float(row["job_specific"]) >= 1:
+            return ("Dirancang khusus untuk jenis jabatan Anda", "Designed for your kind of job")
+    return None
+
+
+def word_reasons(feats: pd.DataFrame, contributions: pd.DataFrame, names: pd.DataFrame,
+                 codes: list[str], max_reasons: int = 3) -> tuple[list[list[str]], list[list[str]]]:
+    """Reasons (Indonesian, English) per row, strongest contributing signal first.
+
+    Mandatory items always carry the mandatory reason first; other signals are used only when
+    they raised the item's score and their value can be stated.
+    """
+    out_id, out_en = [], []
+    for i in range(len(feats)):
+        row = feats.iloc[i]
+        contrib = contributions.iloc[i].sort_values(ascending=False)
+        rid, ren = [], []
+        if float(row.get("mandatory", 0) or 0) >= 1:
+            rid.append("Wajib untuk Anda (pelatihan mandatori)")
+            ren.append("Mandatory for you")
+        for signal, value in contrib.items():
+            if len(rid) >= max_reasons or value <= 0:
+                break
+            worded = _word(signal, row, names, codes)
+            if worded:
+                rid.append(worded[0])
+                ren.append(worded[1])
+        if not rid:  # nothing raised it above a typical candidate: say what it offers
+            worded = _gap(row, names, codes) or _jp(row)
+            if worded:
+                rid.append(worded[0])
+                ren.append(worded[1])
+        out_id.append(rid)
+        out_en.append(ren)
+    return out_id, out_en
+
+
+def strongest_signal(contributions: pd.DataFrame) -> np.ndarray:
+    """Name of the most positive signal of each row."""
+    return contributions.idxmax(axis=1).to_numpy()

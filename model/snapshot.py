@@ -1,0 +1,203 @@
+"""Point-in-time view of the HR data: everything the models may know at the start of a quarter.
+
+``build_snapshot(frames, as_of)`` keeps only what happened *before* the first day of ``as_of``:
+enrollments of earlier quarters, assessments made before it, performance reviews of periods that
+had ended, and employees appointed before it. Features are computed from a snapshot only, so a
+change to anything on or after ``as_of`` cannot change them (tested).
+
+Frames are the pseudonymised canonical tables: ``person_key`` replaces ``employee_id`` and
+``head_person_key`` replaces ``head_employee_id``; names are absent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from model import glossary as g
+from model import quarters as qt
+from model.config import ModelConfig
+from model.tables import TABLES, parse_list, parse_targets
+
+PERSON = "person_key"
+
+_ALIASES = {"employee_id": PERSON, "head_employee_id": "head_person_key"}
+
+
+def conform(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Return frames with every canonical column present (missing optional ones as NA)."""
+    out: dict[str, pd.DataFrame] = {}
+    for name, table in TABLES.items():
+        df = frames.get(name)
+        df = pd.DataFrame() if df is None else df.copy()
+        for col in table.names:
+            target = _ALIASES.get(col, col)
+            if target not in df.columns and col not in df.columns:
+                df[target] = pd.NA
+        for col, kind in ((c.name, c.kind) for c in table.columns):
+            target = _ALIASES.get(col, col)
+            if kind == "date" and target in df.columns:
+                df[target] = pd.to_datetime(df[target], errors="coerce")
+        out[name] = df
+    return out
+
+
+def enrollment_quarters(enrollments: pd.DataFrame, offerings: pd.DataFrame) -> pd.Series:
+    """Quarter of each enrollment: its offering's start quarter, else the enrollment date's."""
+    start = enrollments["offering_id"].map(offerings.set_index("offering_id")["start_date"])
+    when = pd.to_datetime(start).fillna(pd.to_datetime(enrollments["date"]))
+    return qt.quarters_of(when)
+
+
+@dataclass
+class Snapshot:
+    """What is known at the start of quarter ``as_of`` (see module docstring)."""
+
+    as_of: str
+    start: pd.Timestamp
+    people: pd.DataFrame          # index person_key; static and as-of attributes
+    programs: pd.DataFrame        # index program_id; parsed eligibility and targets
+    offerings: pd.DataFrame       # all offerings with their quarter (the catalogue may be planned)
+    history: pd.DataFrame         # enrollments before as_of, with column quarter
+    comp_codes: list[str]
+    assessed: np.ndarray          # people x competencies, latest assessed level (NaN unknown)
+    required: np.ndarray          # people x competencies, required level (NaN unknown)
+    targets: np.ndarray           # programs x competencies, target level (0 = not covered)
+    competencies: pd.DataFrame    # index code: name_id, name_en, type
+
+    def person_pos(self, keys) -> np.ndarray:
+        return self.people.index.get_indexer(pd.Index(keys))
+
+    def program_pos(self, ids) -> np.ndarray:
+        return self.programs.index.get_indexer(pd.Index(ids))
+
+
+def _review_end(period: pd.Series) -> pd.Series:
+    """Date on which a review period ends (year -> 31 Dec; YYYY-S1 -> 30 Jun)."""
+    p = period.astype("string").str.strip().str.upper()
+    year = pd.to_numeric(p.str.slice(0, 4), errors="coerce")
+    semester = p.str.extract(r"S([12])$")[0]
+    month = np.where(semester == "1", 6, 12)
+    return pd.to_datetime(
+        pd.DataFrame({"year": year, "month": month, "day": np.where(month == 6, 30, 31)}),
+        errors="coerce",
+    )
+
+
+def _people(emp: pd.DataFrame, units: pd.DataFrame, start: pd.Timestamp,
+            config: ModelConfig) -> pd.DataFrame:
+    emp = emp[emp[PERSON].notna()].copy()
+    appointed = emp["appointment_date"]
+    emp = emp[appointed.isna() | (appointed < start)]
+    active = emp["active"].map(lambda v: True if pd.isna(v) else bool(v))
+    unit_info = units.drop_duplicates("unit").set_index("unit")
+    people = pd.DataFrame(index=pd.Index(emp[PERSON].astype(str), name=PERSON))
+    for col in ("sex", "employment_type", "grade", "job_kind", "unit", "education",
+                "digital_access", "position"):
+        people[col] = emp[col].astype("string").to_numpy()
+    people["active"] = active.to_numpy()
+    people["sector"] = people["unit"].map(unit_info["sector"]).astype("string")
+    people["unit_kind"] = people["unit"].map(unit_info["unit_kind"]).astype("string")
+    people["head_person_key"] = people["unit"].map(unit_info["head_person_key"]).astype("string")
+    days = (start - emp["birth_date"]).dt.days.to_numpy()
+    people["age"] = days / 365.25
+    people["tenure"] = ((start - emp["appointment_date"]).dt.days / 365.25).to_numpy()
+    people["grade_rank"] = people["grade"].map(
+        lambda v: g.grade_rank(v) if isinstance(v, str) else -1).astype(float)
+    people["job_family"] = people["job_kind"].map(
+        lambda v: g.job_family(v) if isinstance(v, str) else pd.NA).astype("string")
+    people["standard_level"] = people["job_kind"].map(g.STANDARD_LEVEL).astype(float)
+    people["jp_duty"] = [config.duty_for(t if isinstance(t, str) else None)
+                         for t in people["employment_type"]]
+    return people
+
+
+def _programs(prog: pd.DataFrame, offerings: pd.DataFrame) -> pd.DataFrame:
+    prog = prog[prog["program_id"].notna()].drop_duplicates("program_id").copy()
+    prog["program_id"] = prog["program_id"].astype(str)
+    out = prog.set_index("program_id")
+    for col in ("eligible_job_kinds", "eligible_employment_types", "eligible_units",
+                "eligible_sectors"):
+        out[col] = [parse_list(v if isinstance(v, str) else None) for v in out[col]]
+    out["target_map"] = [parse_targets(v if isinstance(v, str) else None)
+                         for v in out["competencies"]]
+    out["mandatory"] = out["mandatory"].map(lambda v: False if pd.isna(v) else bool(v))
+    out["jp"] = pd.to_numeric(out["jp"], errors="coerce").fillna(0.0)
+    out["cost_idr"] = pd.to_numeric(out["cost_idr"], errors="coerce").fillna(0.0)
+    out["max_age"] = pd.to_numeric(out["max_age"], errors="coerce")
+    out["min_rank"] = out["min_grade"].map(lambda v: g.grade_rank(v) if isinstance(v, str) else np.nan)
+    out["max_rank"] = out["max_grade"].map(lambda v: g.grade_rank(v) if isinstance(v, str) else np.nan)
+    form = out["form"].astype("string")
+    derived = out["delivery"].map(g.DELIVERIES).astype("string")
+    out["form"] = form.fillna(derived)
+    first = offerings.groupby("program_id")["quarter"].min()
+    out["first_quarter"] = out.index.map(first)
+    return out
+
+
+def build_snapshot(frames: dict[str, pd.DataFrame], as_of: str,
+                   config: ModelConfig | None = None) -> Snapshot:
+    """Build the point-in-time snapshot at the start of quarter ``as_of``."""
+    config = config or ModelConfig()
+    f = conform(frames)
+    start = pd.Timestamp(qt.quarter_start(as_of))
+
+    offerings = f["offerings"].copy()
+    offerings["program_id"] = offerings["program_id"].astype(str)
+    offerings["quarter"] = qt.quarters_of(offerings["start_date"])
+    people = _people(f["employees"], f["units"], start, config)
+    programs = _programs(f["programs"], offerings)
+
+    enr = f["enrollments"]
+    enr = enr[enr[PERSON].notna() & enr["program_id"].notna()].copy()
+    enr[PERSON] = enr[PERSON].astype(str)
+    enr["program_id"] = enr["program_id"].astype(str)
+    enr["quarter"] = enrollment_quarters(enr, offerings)
+    before = (enr["quarter"].map(lambda q: qt.parse_quarter(q) < qt.parse_quarter(as_of))
+              & (enr["date"] < start))
+    history = enr[before].reset_index(drop=True)
+    history["jp_earned"] = pd.to_numeric(history["jp_earned"], errors="coerce").fillna(0.0)
+
+    comp = f["competencies"]
+    codes = sorted(set(comp["code"].dropna().astype(str))
+                   | {c for m in programs["target_map"] for c in m})
+    col = {c: i for i, c in enumerate(codes)}
+    assessed = np.full((len(people), len(codes)), np.nan, dtype=np.float32)
+    required = np.full_like(assessed, np.nan)
+    ass = f["competency_assessments"]
+    ass = ass[(ass["assessed_on"] < start) & ass[PERSON].notna()]
+    ass = ass.sort_values("assessed_on").drop_duplicates([PERSON, "competency_code"], keep="last")
+    rows = people.index.get_indexer(ass[PERSON].astype(str))
+    cols = ass["competency_code"].astype(str).map(col).to_numpy()
+    ok = (rows >= 0) & pd.notna(cols)
+    rows, cols = rows[ok], cols[ok].astype(int)
+    assessed[rows, cols] = pd.to_numeric(ass["assessed_level"], errors="coerce").to_numpy()[ok]
+    required[rows, cols] = pd.to_numeric(ass["required_level"], errors="coerce").to_numpy()[ok]
+    # Managerial competencies without a recorded requirement take the job's standard level.
+    ctype = comp.drop_duplicates("code").set_index(comp["code"].drop_duplicates().astype(str))["type"]
+    managerial = np.array([ctype.get(c) == "manajerial" for c in codes], dtype=bool)
+    std = people["standard_level"].to_numpy(dtype=np.float32)[:, None]
+    fill = np.isnan(required) & managerial[None, :] & ~np.isnan(std)
+    required = np.where(fill, np.broadcast_to(std, required.shape), required).astype(np.float32)
+
+    targets = np.zeros((len(programs), len(codes)), dtype=np.float32)
+    for i, m in enumerate(programs["target_map"]):
+        for c, lvl in m.items():
+            targets[i, col[c]] = lvl
+
+    reviews = f["performance_reviews"]
+    reviews = reviews[_review_end(reviews["period"]) < start]
+    score = pd.to_numeric(reviews["skp_score"], errors="coerce")
+    rating = reviews["skp_rating"].map(g.SKP_RATING_SCORE)
+    reviews = reviews.assign(_end=_review_end(reviews["period"]), _rating=rating, _score=score)
+    last = reviews.sort_values("_end").drop_duplicates(PERSON, keep="last").set_index(PERSON)
+    people["skp_rating_last"] = people.index.map(last["_rating"]).astype(float)
+    people["skp_score_last"] = people.index.map(last["_score"]).astype(float)
+
+    return Snapshot(as_of=as_of, start=start, people=people, programs=programs,
+                    offerings=offerings, history=history, comp_codes=codes,
+                    assessed=assessed, required=required, targets=targets,
+                    competencies=comp.dropna(subset=["code"]).drop_duplicates("code")
+                    .assign(code=lambda d: d["code"].astype(str)).set_index("code"))

@@ -1,0 +1,153 @@
+"""Labelled examples from past quarters, each built from its own point-in-time snapshot.
+
+For a quarter ``t`` the snapshot holds what was known at the start of ``t``; the labels are what
+happened in ``t``: which offered programs each person enrolled in and which they completed.
+Ranker examples are the eligible programs offered in ``t`` for every person who enrolled in
+something in ``t`` (the people we could have advised), with sampled non-chosen candidates.
+Engagement examples are the enrollments of ``t`` with their outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from model import quarters as qt
+from model.candidates import candidate_pairs, offered_programs
+from model.collaborative import ItemCF
+from model.config import ModelConfig
+from model.features import pair_features, person_features
+from model.snapshot import PERSON, Snapshot, build_snapshot, conform, enrollment_quarters
+
+
+@dataclass
+class QuarterData:
+    """A quarter's snapshot, person features, fitted CF and outcome table."""
+
+    snap: Snapshot
+    people: pd.DataFrame
+    cf: ItemCF | None
+    outcomes: pd.DataFrame  # enrollments in the quarter: person_key, program_id, completed
+
+
+def completions(history: pd.DataFrame) -> pd.DataFrame:
+    """Completed (person, program) pairs of a history, the collaborative signal's input."""
+    done = history[history["status"] == "completed"]
+    return done[[PERSON, "program_id"]].drop_duplicates()
+
+
+def fit_cf(history: pd.DataFrame, config: ModelConfig) -> ItemCF | None:
+    """Item-item model over completions (None when there is no history yet)."""
+    done = completions(history)
+    if done.empty:
+        return None
+    return ItemCF(method="ease", l2=config.cf_l2).fit(done, user_col=PERSON, item_col="program_id")
+
+
+def cf_scores(cf: ItemCF | None, snap: Snapshot, pairs: pd.DataFrame) -> np.ndarray:
+    """Collaborative score of each pair from the person's completions before the snapshot."""
+    if cf is None or pairs.empty:
+        return np.zeros(len(pairs))
+    hist = completions(snap.history)
+    hist = hist[hist[PERSON].isin(set(pairs[PERSON]))]
+    return np.asarray(cf.score_pairs(hist, pairs), dtype=float)
+
+
+def quarter_outcomes(frames: dict[str, pd.DataFrame], quarter: str) -> pd.DataFrame:
+    """Enrollments whose quarter is ``quarter``, with a ``completed`` flag (0/1)."""
+    f = conform(frames)
+    enr = f["enrollments"].dropna(subset=[PERSON, "program_id"]).copy()
+    enr[PERSON] = enr[PERSON].astype(str)
+    enr["program_id"] = enr["program_id"].astype(str)
+    off = f["offerings"].assign(program_id=lambda d: d["program_id"].astype(str))
+    enr = enr[enrollment_quarters(enr, off).to_numpy() == quarter]
+    out = enr.assign(completed=(enr["status"] == "completed").astype(int))
+    return (out.groupby([PERSON, "program_id"], as_index=False)["completed"].max())
+
+
+def prepare_quarter(frames: dict[str, pd.DataFrame], quarter: str, config: ModelConfig,
+                    with_outcomes: bool = True) -> QuarterData:
+    """Snapshot, features and CF at the start of ``quarter`` (and its outcomes, for training)."""
+    snap = build_snapshot(frames, quarter, config)
+    people = person_features(snap, config.popularity_quarters)
+    cf = fit_cf(snap.history, config)
+    outcomes = quarter_outcomes(frames, quarter) if with_outcomes else pd.DataFrame()
+    if with_outcomes:
+        outcomes = outcomes[outcomes[PERSON].isin(snap.people.index)
+                            & outcomes["program_id"].isin(snap.programs.index)]
+    return QuarterData(snap, people, cf, outcomes)
+
+
+def ranking_examples(qd: QuarterData, config: ModelConfig, rng: np.random.Generator,
+                     sample: bool = True) -> pd.DataFrame:
+    """Eligible offered candidates of people who enrolled in the quarter, with labels."""
+    snap, out = qd.snap, qd.outcomes
+    offered = offered_programs(snap, snap.as_of)
+    people = sorted(set(out[PERSON]))
+    if not offered or not people:
+        return pd.DataFrame()
+    pairs = candidate_pairs(snap, persons=people, program_ids=offered)
+    lab = out.set_index([PERSON, "program_id"])["completed"]
+    keys = pd.MultiIndex.from_frame(pairs[[PERSON, "program_id"]])
+    pairs["completed"] = lab.reindex(keys).to_numpy()
+    pairs["enrolled"] = pairs["completed"].notna().astype(int)
+    pairs["completed"] = pairs["completed"].fillna(0).astype(int)
+    if sample:
+        neg = pairs[pairs["enrolled"] == 0]
+        u = rng.random(len(neg))
+        rank = pd.Series(u, index=neg.index).groupby(neg[PERSON]).rank(method="first")
+        pairs = pd.concat([pairs[pairs["enrolled"] == 1], neg[rank <= config.negatives_per_query]])
+        pairs = pairs.sort_index().reset_index(drop=True)
+    feats = pair_features(snap, pairs[[PERSON, "program_id"]], qd.people,
+                          cf_scores(qd.cf, snap, pairs), config.popularity_quarters)
+    feats["enrolled"] = pairs["enrolled"].to_numpy()
+    feats["completed"] = pairs["completed"].to_numpy()
+    feats[PERSON] = pairs[PERSON].to_numpy()
+    feats["program_id"] = pairs["program_id"].to_numpy()
+    feats["quarter"] = snap.as_of
+    return feats
+
+
+def engagement_examples(qd: QuarterData, config: ModelConfig) -> pd.DataFrame:
+    """One row per enrollment of the quarter: pair features and whether it was completed."""
+    out = qd.outcomes
+    if out.empty:
+        return pd.DataFrame()
+    feats = pair_features(qd.snap, out[[PERSON, "program_id"]], qd.people,
+                          cf_scores(qd.cf, qd.snap, out), config.popularity_quarters)
+    feats["completed"] = out["completed"].to_numpy()
+    feats[PERSON] = out[PERSON].to_numpy()
+    feats["program_id"] = out["program_id"].to_numpy()
+    feats["quarter"] = qd.snap.as_of
+    return feats
+
+
+def yearly_jp(frames: dict[str, pd.DataFrame]) -> pd.Series:
+    """JP earned per (person_key, year) over the whole data (labels of the duty model)."""
+    f = conform(frames)
+    enr = f["enrollments"].dropna(subset=[PERSON]).copy()
+    off = f["offerings"].assign(program_id=lambda d: d["program_id"].astype(str))
+    enr["year"] = enrollment_quarters(enr, off).str.slice(0, 4)
+    enr["jp_earned"] = pd.to_numeric(enr["jp_earned"], errors="coerce").fillna(0.0)
+    return enr.groupby([enr[PERSON].astype(str), "year"])["jp_earned"].sum()
+
+
+def duty_examples(qd: QuarterData, jp_by_year: pd.Series) -> pd.DataFrame:
+    """Person rows at the start of the quarter, labelled by reaching the duty in that year."""
+    year = qd.snap.as_of[:4]
+    people = qd.people[qd.snap.people["active"].to_numpy(dtype=bool)].copy()
+    total = pd.Series(
+        jp_by_year.reindex(pd.MultiIndex.from_arrays([people.index, [year] * len(people)])).to_numpy(),
+        index=people.index).fillna(0.0)
+    duty = qd.snap.people.loc[people.index, "jp_duty"]
+    people["reached"] = (total >= duty).astype(int)
+    people["jp_year_total"] = total
+    people["quarter"] = qd.snap.as_of
+    return people.rename_axis(PERSON).reset_index()
+
+
+def training_quarters(as_of: str, n: int) -> list[str]:
+    """The ``n`` quarters before ``as_of``, oldest first."""
+    return [qt.shift(as_of, -i) for i in range(n, 0, -1)]
