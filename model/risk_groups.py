@@ -1,0 +1,392 @@
+"""Groups at risk of low training participation, found as short rules over the predictions.
+
+A shallow regression tree is fitted to the per-employee predictions (e.g. P(reaching the yearly
+JP duty)); its leaves become readable rules. Leaves whose mean prediction is clearly below the
+organisation's (by ``margin`` and with the whole confidence interval below it) are kept, and
+kept leaves that differ in a single attribute are merged so a large low group is not reported
+in fragments. Members are never stored in the groups frame: ``group_members`` re-evaluates the
+rules on the people frame, for evaluation only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+from sklearn.tree import DecisionTreeRegressor
+
+from model.quarters import parse_quarter
+from model.suppression import suppress_series
+
+PERSON_KEY = "person_key"
+MISSING = "(missing)"
+DEFAULT_ATTRIBUTES = (
+    "unit", "job_kind", "grade_band", "age_band", "sex", "employment_type", "recent_form",
+    "months_since_last_training", "head_participates", "digital_access",
+)
+# attribute -> (English label, Indonesian label), used in rule text.
+ATTRIBUTE_LABELS: dict[str, tuple[str, str]] = {
+    "unit": ("unit", "unit kerja"),
+    "job_kind": ("job kind", "jenis jabatan"),
+    "grade_band": ("grade band", "kelompok golongan"),
+    "age_band": ("age band", "kelompok usia"),
+    "sex": ("sex", "jenis kelamin"),
+    "employment_type": ("employment type", "status kepegawaian"),
+    "recent_form": ("recent training form", "bentuk pelatihan terakhir"),
+    "months_since_last_training": ("months since last training", "bulan sejak pelatihan terakhir"),
+    "head_participates": ("unit head trains", "kepala unit ikut pelatihan"),
+    "digital_access": ("digital access", "akses digital"),
+}
+_WORDS = {
+    "en": {"and": "AND", "in": "in", "not_in": "not in", "ne": "≠", True: "yes", False: "no",
+           "all": "everyone"},
+    "id": {"and": "DAN", "in": "salah satu dari", "not_in": "bukan salah satu dari", "ne": "≠",
+           True: "ya", False: "tidak", "all": "semua pegawai"},
+}
+GROUP_COLUMNS = [
+    "group_id", "rule_en", "rule_id", "conditions", "leaves", "people", "predicted",
+    "predicted_low", "predicted_high", "org_predicted", "gap", "impact",
+]
+
+Conditions = dict[str, frozenset]
+
+
+def discover_groups(
+    people: pd.DataFrame,
+    prediction_col: str = "p_reach",
+    actual_col: str | None = None,
+    attributes: Sequence[str] | None = None,
+    min_size: int = 10,
+    max_depth: int = 3,
+    margin: float = 0.05,
+    confidence: float = 0.95,
+    ci_method: str = "normal",
+    n_boot: int = 1000,
+    merge: bool = True,
+    random_state: int = 0,
+) -> pd.DataFrame:
+    """Find groups whose mean prediction is clearly below the organisation's.
+
+    Args:
+        people: one row per employee: ``person_key``, the prediction and the attributes.
+        prediction_col: the prediction to explain (a rate such as ``p_reach``, or expected JP).
+        actual_col: optional observed 0/1 outcome; adds its rate with a Wilson interval.
+        attributes: attribute columns to build rules from; default: those of
+            ``DEFAULT_ATTRIBUTES`` present in ``people``. Ordered categoricals split by range.
+        min_size: fewest people in a group (the tree's ``min_samples_leaf``).
+        max_depth: most conditions in a rule before merging.
+        margin: how far (in prediction units) below the organisation's mean a group must be.
+        confidence: level of the intervals.
+        ci_method: ``"normal"`` or ``"bootstrap"`` interval of the mean prediction.
+        n_boot: bootstrap resamples.
+        merge: merge kept groups that differ in one attribute only.
+        random_state: seed of the tree and the bootstrap.
+
+    Returns:
+        One row per group ranked by ``impact`` (people x gap), columns ``GROUP_COLUMNS`` plus
+        ``actual``, ``actual_low``, ``actual_high``, ``org_actual`` when ``actual_col`` is given.
+        ``attrs`` holds ``org_predicted`` and ``people_total``.
+    """
+    attributes = _check_people(people, prediction_col, actual_col, attributes)
+    if min_size < 1 or max_depth < 1:
+        raise ValueError(f"min_size and max_depth must be >= 1, got {min_size}, {max_depth}")
+    if ci_method not in ("normal", "bootstrap"):
+        raise ValueError(f"ci_method must be 'normal' or 'bootstrap', got {ci_method!r}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
+    values = {a: attribute_values(people, a) for a in attributes}
+    y = people[prediction_col].to_numpy(dtype=float)
+    actual = None if actual_col is None else people[actual_col].astype(float).to_numpy()
+    design, columns = _design(values)
+    tree = DecisionTreeRegressor(max_depth=max_depth, min_samples_leaf=min_size,
+                                 random_state=random_state).fit(design, y)
+    leaf_of = tree.apply(design)
+    rng = np.random.default_rng(random_state)
+    org = float(y.mean())
+
+    def stats(mask: np.ndarray) -> dict:
+        return _stats(y[mask], None if actual is None else actual[mask], org, confidence,
+                      ci_method, n_boot, rng)
+
+    def is_low(s: dict) -> bool:
+        return s["predicted"] <= org - margin and s["predicted_high"] < org
+
+    kept = []
+    for leaf, conds in _leaf_conditions(tree, columns, values).items():
+        mask = leaf_of == leaf
+        s = stats(mask)
+        if is_low(s):
+            kept.append({"conditions": conds, "mask": mask, "leaves": 1, **s})
+    if merge:
+        kept = _merge(kept, values, stats, is_low)
+    org_actual = {} if actual is None else {"org_actual": float(actual.mean())}
+    rows = []
+    for g in kept:
+        rows.append({"conditions": {a: tuple(sorted(v, key=str)) for a, v in g["conditions"].items()},
+                     "rule_en": rule_text(g["conditions"], values, "en"),
+                     "rule_id": rule_text(g["conditions"], values, "id"),
+                     **{k: v for k, v in g.items() if k not in ("conditions", "mask")},
+                     **org_actual})
+    extra = ["actual", "actual_low", "actual_high", "org_actual"] if actual is not None else []
+    out = pd.DataFrame(rows, columns=[c for c in GROUP_COLUMNS if c != "group_id"] + extra)
+    out = out.sort_values("impact", ascending=False, kind="stable").reset_index(drop=True)
+    out.insert(0, "group_id", [f"G{i + 1}" for i in range(len(out))])
+    out.attrs.update(org_predicted=org, people_total=len(people))
+    return out
+
+
+def attribute_values(people: pd.DataFrame, attribute: str) -> pd.Series:
+    """The attribute as rules see it: missing values become ``"(missing)"``."""
+    col = people[attribute]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        if col.isna().any():
+            col = col.cat.add_categories([MISSING]).fillna(MISSING)
+        return col
+    return col.astype(object).where(col.notna(), MISSING)
+
+
+def rule_text(conditions: Mapping[str, Iterable], values: Mapping[str, pd.Series] | None = None,
+              language: str = "en") -> str:
+    """Readable rule, e.g. ``job kind = pelaksana AND age band = 50+``.
+
+    Args:
+        conditions: attribute -> allowed values.
+        values: attribute -> the observed values, to say "not in" when that is shorter.
+        language: ``"en"`` or ``"id"``.
+    """
+    if language not in _WORDS:
+        raise ValueError(f"language must be 'en' or 'id', got {language!r}")
+    words = _WORDS[language]
+    parts = []
+    for attr, allowed in conditions.items():
+        label = ATTRIBUTE_LABELS.get(attr, (attr, attr))[language == "id"]
+        allowed = sorted(allowed, key=str)
+        if values is not None and attr in values:
+            everything = _observed(values[attr])
+            allowed = [v for v in everything if v in set(allowed)]
+        else:
+            everything = allowed
+        excluded = [v for v in everything if v not in allowed]
+        show = lambda vs: ", ".join(str(words.get(v, v)) if isinstance(v, bool) else str(v)
+                                    for v in vs)
+        if len(allowed) == 1:
+            parts.append(f"{label} = {show(allowed)}")
+        elif len(excluded) == 1:
+            parts.append(f"{label} {words['ne']} {show(excluded)}")
+        elif 0 < len(excluded) < len(allowed):
+            parts.append(f"{label} {words['not_in']} {{{show(excluded)}}}")
+        else:
+            parts.append(f"{label} {words['in']} {{{show(allowed)}}}")
+    return f" {words['and']} ".join(parts) if parts else words["all"]
+
+
+def group_members(people: pd.DataFrame, groups: pd.DataFrame,
+                  key_col: str = PERSON_KEY) -> dict[str, frozenset]:
+    """Person keys of each group (group_id -> keys); for evaluation, never for reports."""
+    if key_col not in people.columns:
+        raise ValueError(f"people has no {key_col!r} column")
+    out = {}
+    for gid, conds in zip(groups["group_id"], groups["conditions"]):
+        mask = np.ones(len(people), dtype=bool)
+        for attr, allowed in conds.items():
+            if attr not in people.columns:
+                raise ValueError(f"group {gid} uses attribute {attr!r}, absent from people")
+            mask &= attribute_values(people, attr).isin(list(allowed)).to_numpy()
+        out[gid] = frozenset(people.loc[mask, key_col])
+    return out
+
+
+def at_risk_members(people: pd.DataFrame, groups: pd.DataFrame,
+                    key_col: str = PERSON_KEY) -> frozenset:
+    """Union of all groups' members: the whole at-risk population."""
+    return frozenset().union(*group_members(people, groups, key_col).values())
+
+
+def score_against_truth(found_members: Iterable, planted_members: Iterable) -> tuple[float, float]:
+    """(precision, recall) of found people against planted ones; precision 0 if none found."""
+    found, planted = set(found_members), set(planted_members)
+    if not planted:
+        raise ValueError("planted_members is empty: nothing to score against")
+    hits = len(found & planted)
+    return (hits / len(found) if found else 0.0), hits / len(planted)
+
+
+def wilson_interval(successes: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a proportion."""
+    if n <= 0:
+        raise ValueError("n must be positive")
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def participation_trend(history: pd.DataFrame, by: str | None = None,
+                        threshold: int = 10) -> pd.DataFrame:
+    """Predicted vs actual participation rate per quarter, optionally per group.
+
+    Args:
+        history: ``person_key``, ``quarter`` (e.g. ``2025Q1``), ``predicted`` (probability) and
+            ``actual`` (0/1, missing for quarters not yet observed), plus ``by`` when given.
+        by: grouping column; each quarter then also gets an ``(all)`` row, and groups are
+            suppressed (with complementary suppression against that row) below ``threshold``.
+        threshold: fewest people shown in a grouped cell.
+
+    Returns:
+        Columns ``quarter``, [``group``], ``people``, ``predicted``, ``actual``, ``suppressed``,
+        sorted by quarter; suppressed cells have NA values.
+    """
+    need = [PERSON_KEY, "quarter", "predicted", "actual"] + ([by] if by else [])
+    missing = [c for c in need if c not in history.columns]
+    if missing:
+        raise ValueError(f"history lacks columns {missing}")
+    for c in ("predicted", "actual"):
+        v = pd.to_numeric(history[c], errors="coerce")
+        bad = (history[c].notna() & (v.isna() | (v < 0) | (v > 1))) | (
+            v.isna() if c == "predicted" else False)
+        if bad.any():
+            raise ValueError(f"history.{c} must be a value in [0, 1]: {int(bad.sum())} bad rows")
+    for q in history["quarter"].unique():
+        parse_quarter(q)
+    if history.duplicated([PERSON_KEY, "quarter"]).any():
+        raise ValueError("history has several rows for one person_key and quarter")
+    h = history.assign(predicted=history["predicted"].astype(float),
+                       actual=pd.to_numeric(history["actual"], errors="coerce"))
+    keys = ["quarter"] + ([by] if by else [])
+    agg = (h.groupby(keys, dropna=False, observed=True)
+           .agg(people=(PERSON_KEY, "size"), predicted=("predicted", "mean"),
+                actual=("actual", "mean")).reset_index())
+    if by:
+        agg = agg.rename(columns={by: "group"})
+        agg["group"] = agg["group"].astype(object).where(agg["group"].notna(), MISSING)
+        total = (h.groupby("quarter").agg(people=(PERSON_KEY, "size"),
+                 predicted=("predicted", "mean"), actual=("actual", "mean")).reset_index())
+        agg = pd.concat([agg, total.assign(group="(all)")], ignore_index=True)
+        agg["suppressed"] = False
+        for q, idx in agg.groupby("quarter").groups.items():
+            part = agg.loc[idx]
+            inner = part["group"] != "(all)"
+            _, mask = suppress_series(part.loc[inner, "people"], threshold, total=True)
+            agg.loc[part.index[inner.to_numpy()], "suppressed"] = mask.iloc[:-1].to_numpy()
+            agg.loc[part.index[~inner.to_numpy()], "suppressed"] = bool(mask.iloc[-1])
+        agg[["people", "predicted", "actual"]] = agg[["people", "predicted", "actual"]].astype(
+            "Float64").mask(agg["suppressed"], pd.NA)
+    else:
+        agg["suppressed"] = False
+    order = agg["quarter"].map(parse_quarter)
+    return agg.iloc[order.argsort(kind="stable")].reset_index(drop=True)
+
+
+def _check_people(people, prediction_col, actual_col, attributes) -> list[str]:
+    if not isinstance(people, pd.DataFrame) or people.empty:
+        raise ValueError("people must be a non-empty DataFrame, one row per employee")
+    if PERSON_KEY in people.columns and people[PERSON_KEY].duplicated().any():
+        raise ValueError("people has duplicate person_key values: expected one row per employee")
+    if prediction_col not in people.columns:
+        raise ValueError(f"people has no prediction column {prediction_col!r}")
+    pred = pd.to_numeric(people[prediction_col], errors="coerce")
+    if pred.isna().any() or not np.isfinite(pred).all():
+        raise ValueError(f"{prediction_col!r} must be numeric and finite for every employee")
+    if actual_col is not None:
+        if actual_col not in people.columns:
+            raise ValueError(f"people has no actual column {actual_col!r}")
+        if not people[actual_col].isin([0, 1, True, False]).all():
+            raise ValueError(f"{actual_col!r} must be 0/1 (reached the JP duty or not)")
+    if attributes is None:
+        attributes = [a for a in DEFAULT_ATTRIBUTES if a in people.columns]
+        if not attributes:
+            raise ValueError(f"people has none of the default attributes {DEFAULT_ATTRIBUTES}")
+    absent = [a for a in attributes if a not in people.columns]
+    if absent:
+        raise ValueError(f"people lacks attribute columns {absent}")
+    return list(attributes)
+
+
+def _observed(col: pd.Series) -> list:
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        present = set(col.unique())
+        return [c for c in col.cat.categories if c in present]
+    return sorted(col.unique(), key=str)
+
+
+def _design(values: Mapping[str, pd.Series]) -> tuple[np.ndarray, list[tuple]]:
+    """One-hot columns (attr, "eq", value), or one ordinal column (attr, "le", categories)."""
+    cols, columns = [], []
+    for attr, col in values.items():
+        if isinstance(col.dtype, pd.CategoricalDtype) and col.cat.ordered:
+            cats = _observed(col)
+            cols.append(col.map({c: i for i, c in enumerate(cats)}).astype(float).to_numpy())
+            columns.append((attr, "le", cats))
+        else:
+            for v in _observed(col):
+                cols.append((col == v).to_numpy(dtype=float))
+                columns.append((attr, "eq", v))
+    return np.column_stack(cols), columns
+
+
+def _leaf_conditions(tree, columns, values) -> dict[int, Conditions]:
+    t = tree.tree_
+    out: dict[int, Conditions] = {}
+    stack: list[tuple[int, Conditions]] = [(0, {})]
+    while stack:
+        node, conds = stack.pop()
+        if t.children_left[node] == -1:
+            out[node] = conds
+            continue
+        attr, kind, v = columns[t.feature[node]]
+        allowed = conds.get(attr, frozenset(_observed(values[attr])))
+        if kind == "eq":
+            left, right = allowed - {v}, allowed & {v}
+        else:
+            low = frozenset(v[: int(np.floor(t.threshold[node])) + 1])
+            left, right = allowed & low, allowed - low
+        stack.append((t.children_left[node], {**conds, attr: left}))
+        stack.append((t.children_right[node], {**conds, attr: right}))
+    return out
+
+
+def _merge(kept: list[dict], values, stats, is_low) -> list[dict]:
+    """Greedily merge pairs differing in one attribute while the union stays low."""
+    while True:
+        best = None
+        for i in range(len(kept)):
+            for j in range(i + 1, len(kept)):
+                a, b = kept[i]["conditions"], kept[j]["conditions"]
+                diff = [k for k in set(a) | set(b) if a.get(k) != b.get(k)]
+                if len(diff) != 1:
+                    continue
+                attr = diff[0]
+                union = a.get(attr, frozenset()) | b.get(attr, frozenset())
+                conds = {k: v for k, v in a.items() if k != attr}
+                if union != frozenset(_observed(values[attr])):
+                    conds[attr] = union
+                mask = kept[i]["mask"] | kept[j]["mask"]
+                s = stats(mask)
+                if is_low(s) and (best is None or s["impact"] > best[2]["impact"]):
+                    best = (i, j, {"conditions": conds, "mask": mask,
+                                   "leaves": kept[i]["leaves"] + kept[j]["leaves"], **s})
+        if best is None:
+            return kept
+        i, j, merged = best
+        kept = [g for k, g in enumerate(kept) if k not in (i, j)] + [merged]
+
+
+def _stats(y, actual, org, confidence, ci_method, n_boot, rng) -> dict:
+    n, mean = len(y), float(y.mean())
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    if ci_method == "bootstrap":
+        means = y[rng.integers(0, n, size=(n_boot, n))].mean(axis=1)
+        low, high = np.quantile(means, [(1 - confidence) / 2, (1 + confidence) / 2])
+    else:
+        half = z * (y.std(ddof=1) if n > 1 else 0.0) / np.sqrt(n)
+        low, high = mean - half, mean + half
+    out = {"people": n, "predicted": mean, "predicted_low": float(low),
+           "predicted_high": float(high), "org_predicted": org, "gap": org - mean,
+           "impact": n * (org - mean)}
+    if actual is not None:
+        a_low, a_high = wilson_interval(actual.sum(), n, confidence)
+        out.update(actual=float(actual.mean()), actual_low=a_low, actual_high=a_high)
+    return out
