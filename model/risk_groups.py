@@ -272,10 +272,12 @@ def participation_trend(history: pd.DataFrame, by: str | None = None,
             _, mask = suppress_series(part.loc[inner, "people"], threshold, total=True)
             agg.loc[part.index[inner.to_numpy()], "suppressed"] = mask.iloc[:-1].to_numpy()
             agg.loc[part.index[~inner.to_numpy()], "suppressed"] = bool(mask.iloc[-1])
-        agg[["people", "predicted", "actual"]] = agg[["people", "predicted", "actual"]].astype(
-            "Float64").mask(agg["suppressed"], pd.NA)
+        agg["people"] = agg["people"].astype("Int64").mask(agg["suppressed"], pd.NA)
+        agg[["predicted", "actual"]] = agg[["predicted", "actual"]].astype("Float64").mask(
+            agg["suppressed"], pd.NA)
     else:
         agg["suppressed"] = False
+        agg["people"] = agg["people"].astype("Int64")
     order = agg["quarter"].map(parse_quarter)
     return agg.iloc[order.argsort(kind="stable")].reset_index(drop=True)
 
