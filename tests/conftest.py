@@ -1,0 +1,140 @@
+"""Shared fixtures: an isolated data folder, migrated databases (SQLite and PostgreSQL when
+``TEST_DATABASE_URL`` is set), a database fingerprint and a small valid set of data files."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from service.settings import get_settings
+
+SAMPLE_FILES: dict[str, str] = {
+    "units": """unit,sector,unit_kind,parent_unit,head_employee_id
+Dinas Kesehatan,health,dinas,,198503122010012001
+BKPSDM,general_administration,badan,,
+""",
+    "employees": """employee_id,name,sex,birth_date,employment_type,grade,job_kind,position,unit,education,appointment_date,digital_access,active
+198503122010012001,Siti Aminah,F,1985-03-12,PNS,III/a,ahli_pertama,Perawat,Dinas Kesehatan,S1,2010-01-01,good,true
+199001012015031002,Budi Santoso,M,1990-01-01,CPNS,II/a,pelaksana,Pengadministrasi,BKPSDM,SMA,2015-03-01,limited,true
+PPPK-2023-0001,Rina,F,1995-07-20,PPPK,IX,ahli_pertama,Guru,BKPSDM,S1,2023-01-01,poor,true
+""",
+    "competencies": """code,name_id,name_en,type,sector
+MK01,Integritas,Integrity,manajerial,
+DL01,Literasi Digital,Digital literacy,teknis,
+""",
+    "competency_assessments": """employee_id,competency_code,assessed_level,required_level,assessed_on
+198503122010012001,MK01,2,3,2024-06-01
+199001012015031002,DL01,1,2,2024-06-01
+""",
+    "performance_reviews": """employee_id,period,skp_rating,skp_score
+198503122010012001,2024,Baik,88.5
+199001012015031002,2024,Sangat Baik,101
+""",
+    "programs": """program_id,title,category,competencies,form,delivery,jp,cost_idr,provider,eligible_job_kinds,min_grade,max_grade,max_age,eligible_employment_types,eligible_units,eligible_sectors,mandatory
+P001,Literasi Digital Dasar,digital,DL01:2,non_klasikal,e_learning,20,0,BKPSDM,,,,,PNS;CPNS;PPPK,,,false
+P002,Pelatihan Integritas,manajerial,MK01:3,klasikal,pelatihan,32,1500000,LAN,pelaksana;ahli_pertama,II/a,IV/e,58,PNS,,,false
+""",
+    "offerings": """offering_id,program_id,start_date,end_date,seats,location
+O001,P001,2025-02-01,2025-02-28,100,Online
+O002,P002,2025-03-10,2025-03-13,30,Aula BKPSDM
+""",
+    "enrollments": """employee_id,program_id,offering_id,date,status,jp_earned,post_test_score,source
+198503122010012001,P001,O001,2025-01-15,completed,20,85,self
+199001012015031002,,O002,2025-02-20,attended,32,,nominated
+""",
+}
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch) -> Path:
+    """An empty ``ASN_DATA_DIR`` for this test (settings cache cleared before and after)."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("ASN_DATA_DIR", str(folder))
+    for name in ("DATABASE_URL", "ASN_PSEUDONYM_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    yield folder
+    get_settings.cache_clear()
+
+
+def _postgres_url(schema: str) -> str | None:
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        return None
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_engine(request, tmp_path) -> sa.Engine:
+    """A migrated, empty database: a SQLite file, or a fresh PostgreSQL schema per test."""
+    from service.storage.engine import get_engine, init_db
+
+    if request.param == "sqlite":
+        engine = get_engine(f"sqlite:///{tmp_path / 'test.db'}")
+        init_db(engine)
+        yield engine
+        engine.dispose()
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    url = _postgres_url(schema)
+    if url is None:
+        pytest.skip("TEST_DATABASE_URL is not set (PostgreSQL variant)")
+    admin = sa.create_engine(os.environ["TEST_DATABASE_URL"])
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    engine = get_engine(url)
+    try:
+        init_db(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+def db_fingerprint(engine: sa.Engine) -> dict:
+    """What a test compares to prove a database unchanged.
+
+    SQLite: the SHA-256 of the database file after a WAL checkpoint, plus a logical dump.
+    PostgreSQL: every table's row count and the md5 of its rows.
+    """
+    from service.storage.schema import metadata
+
+    out: dict = {}
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            path = Path(engine.url.database)
+            out["file_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+            for table in metadata.sorted_tables:
+                rows = sorted(map(repr, conn.execute(sa.select(table)).tuples()))
+                out[table.name] = (len(rows), hashlib.md5("\n".join(rows).encode()).hexdigest())
+        else:
+            for table in metadata.sorted_tables:
+                out[table.name] = tuple(conn.exec_driver_sql(
+                    f"SELECT count(*), md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) "
+                    f"FROM {table.name} t").one())
+    return out
+
+
+@pytest.fixture
+def fingerprint():
+    """``fingerprint(engine)``: see :func:`db_fingerprint`."""
+    return db_fingerprint
+
+
+@pytest.fixture
+def sample_dir(tmp_path) -> Path:
+    """A folder of small valid canonical CSV files, one per table (decisions excepted)."""
+    folder = tmp_path / "sample"
+    folder.mkdir()
+    for name, text in SAMPLE_FILES.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+    return folder
