@@ -241,7 +241,11 @@ class ItemCF:
 
 def ease_weights(X: sp.csr_matrix, l2: float) -> np.ndarray:
     """EASE weights ``I - P / diag(P)`` with ``P = (X'X + l2 I)^-1`` (float32, zero diagonal)."""
-    gram = (X.T @ X).toarray().astype(np.float32)
+    return _ease_from_gram((X.T @ X).toarray().astype(np.float32), l2, overwrite=True)
+
+
+def _ease_from_gram(gram: np.ndarray, l2: float, overwrite: bool = False) -> np.ndarray:
+    gram = gram if overwrite else gram.copy()
     gram[np.diag_indices_from(gram)] += np.float32(l2)
     chol, info = lapack.spotrf(gram, lower=False, overwrite_a=True, clean=False)
     if info != 0:
@@ -249,7 +253,10 @@ def ease_weights(X: sp.csr_matrix, l2: float) -> np.ndarray:
     inv, info = lapack.spotri(chol, lower=False, overwrite_c=True)
     if info != 0:
         raise np.linalg.LinAlgError(f"inverting X'X + l2 I failed (lapack info {info})")
-    inv = np.triu(inv) + np.triu(inv, 1).T
+    return _ease_from_inverse(np.triu(inv) + np.triu(inv, 1).T)
+
+
+def _ease_from_inverse(inv: np.ndarray) -> np.ndarray:
     weights = inv / (-np.diag(inv))[None, :]
     np.fill_diagonal(weights, 0.0)
     return weights.astype(np.float32, copy=False)
@@ -331,10 +338,12 @@ def _select_l2(X: sp.csr_matrix, grid: tuple[float, ...], seed: int) -> float:
     users = np.sort(rng.permutation(users)[:3000])
     k = min(10, X.shape[1])
     discount = 1.0 / np.log2(np.arange(2, k + 2))
+    gram = (fit_part.T @ fit_part).toarray().astype(np.float32)
+    history = fit_part[users]
+    r, c = history.nonzero()
     best, best_ndcg = grid[0], -1.0
     for l2 in grid:
-        block = np.asarray(fit_part[users] @ ease_weights(fit_part, l2))
-        r, c = fit_part[users].nonzero()
+        block = np.asarray(history @ _ease_from_gram(gram, l2))
         block[r, c] = -np.inf
         top = np.argpartition(-block, k - 1, axis=1)[:, :k]
         top = np.take_along_axis(top, np.argsort(-np.take_along_axis(block, top, 1), 1), 1)
