@@ -114,7 +114,7 @@ def db_fingerprint(engine: sa.Engine) -> dict:
             path = Path(engine.url.database)
             out["file_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
             for table in metadata.sorted_tables:
-                rows = sorted(map(repr, conn.execute(sa.select(table)).tuples()))
+                rows = sorted(map(repr, conn.execute(sa.select(table)).all()))
                 out[table.name] = (len(rows), hashlib.md5("\n".join(rows).encode()).hexdigest())
         else:
             for table in metadata.sorted_tables:

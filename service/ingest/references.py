@@ -37,7 +37,7 @@ def known_keys(conn: sa.Connection, targets: set[str],
 def offering_programs(conn: sa.Connection, offerings: pd.DataFrame | None) -> dict[str, str]:
     """offering_id -> program_id from the database, overridden by this import's offerings."""
     table = CANONICAL["offerings"]
-    mapping = dict(conn.execute(sa.select(table.c.offering_id, table.c.program_id)).tuples())
+    mapping = dict(conn.execute(sa.select(table.c.offering_id, table.c.program_id)).all())
     if offerings is not None and {"offering_id", "program_id"} <= set(offerings.columns):
         mapping.update(zip(offerings["offering_id"], offerings["program_id"]))
     return mapping
