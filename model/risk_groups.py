@@ -221,7 +221,9 @@ def wilson_interval(successes: float, n: int, confidence: float = 0.95) -> tuple
     p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    low = 0.0 if successes <= 0 else max(0.0, float(centre - half))
+    high = 1.0 if successes >= n else min(1.0, float(centre + half))
+    return low, high
 
 
 def participation_trend(history: pd.DataFrame, by: str | None = None,
