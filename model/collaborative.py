@@ -54,7 +54,9 @@ class ItemCF:
         shrink: kNN shrinkage added to the similarity denominator.
         alpha: kNN asymmetry (0.5 is cosine).
         max_dense_items: largest catalogue for "auto" to pick EASE.
-        tune_max_items: largest catalogue for ``l2="auto"`` to tune; beyond, ``FALLBACK_L2``.
+        tune_max_items: largest catalogue for ``l2="auto"`` to tune; beyond it, or with fewer
+            than 20 users to validate on, l2 is ``FALLBACK_L2`` (large l2 tends to plain
+            co-occurrence scoring, a safe choice on little data).
         random_state: seed of the l2 hold-out.
     """
 
@@ -335,6 +337,8 @@ def _select_l2(X: sp.csr_matrix, grid: tuple[float, ...], seed: int) -> float:
     fit_part = sp.csr_matrix((X.data[~held], (X.row[~held], X.col[~held])), shape=X.shape)
     truth = sp.csr_matrix((np.ones(held.sum(), np.float32), (X.row[held], X.col[held])), shape=X.shape)
     users = np.flatnonzero(np.diff(truth.indptr) > 0)
+    if len(users) < 20:  # too little to compare on: stay with the robust co-occurrence end
+        return FALLBACK_L2
     users = np.sort(rng.permutation(users)[:3000])
     k = min(10, X.shape[1])
     discount = 1.0 / np.log2(np.arange(2, k + 2))
