@@ -159,6 +159,10 @@ def rule_text(conditions: Mapping[str, Iterable], values: Mapping[str, pd.Series
     if language not in _WORDS:
         raise ValueError(f"language must be 'en' or 'id', got {language!r}")
     words = _WORDS[language]
+
+    def show(vs: list) -> str:
+        return ", ".join(str(words[v]) if isinstance(v, (bool, np.bool_)) else str(v) for v in vs)
+
     parts = []
     for attr, allowed in conditions.items():
         label = ATTRIBUTE_LABELS.get(attr, (attr, attr))[language == "id"]
@@ -169,8 +173,6 @@ def rule_text(conditions: Mapping[str, Iterable], values: Mapping[str, pd.Series
         else:
             everything = allowed
         excluded = [v for v in everything if v not in allowed]
-        show = lambda vs: ", ".join(str(words.get(v, v)) if isinstance(v, bool) else str(v)
-                                    for v in vs)
         if len(allowed) == 1:
             parts.append(f"{label} = {show(allowed)}")
         elif len(excluded) == 1:

@@ -96,3 +96,12 @@ def test_one_way_tables_keep_the_same_promise(cells, threshold):
     shown, hidden = suppress_series(pd.Series(cells), threshold=threshold)
     assert (shown[~hidden] >= threshold).all()
     assert hidden.sum() != 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(sizes=st.lists(st.integers(0, 40), max_size=12), threshold=st.integers(1, 30))
+def test_filtered_group_lists_keep_exactly_the_groups_big_enough(sizes, threshold):
+    groups = pd.DataFrame({"group_id": [f"G{i}" for i in range(len(sizes))], "people": sizes})
+    kept = filter_groups(groups, threshold=threshold)
+    assert (kept.people >= threshold).all()
+    assert len(kept) == sum(s >= threshold for s in sizes)
