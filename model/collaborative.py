@@ -95,7 +95,11 @@ class ItemCF:
         _check_columns(interactions, [user_col, item_col] + ([weight_col] if weight_col else []))
         if len(interactions) == 0:
             raise ValueError("interactions is empty: nothing to learn from")
-        self.item_ids_ = pd.Index(pd.unique(interactions[item_col].to_numpy())).sort_values()
+        self.item_ids_ = pd.Index(pd.unique(interactions[item_col].to_numpy()))
+        try:
+            self.item_ids_ = self.item_ids_.sort_values()
+        except TypeError:  # ids of mixed types keep first-seen order
+            pass
         _, X = self._history_matrix(interactions)
         self.popularity_ = np.asarray((X > 0).sum(axis=0), dtype=np.float32).ravel()
         self.pop_rank_ = np.empty(len(self.item_ids_), dtype=np.int64)
@@ -208,12 +212,15 @@ class ItemCF:
             raise ValueError("need neighbours >= 1, shrink >= 0 and 0 <= alpha <= 1")
 
     def _history_matrix(self, histories: pd.DataFrame) -> tuple[pd.Index, sp.csr_matrix]:
-        """Users of ``histories`` (first-seen order) and their user x item matrix."""
+        """Users of ``histories`` (sorted) and their user x item matrix."""
         weight_col = self.weight_col_
         _check_columns(
             histories, [self.user_col_, self.item_col_] + ([weight_col] if weight_col else [])
         )
-        codes, user_ids = pd.factorize(histories[self.user_col_].to_numpy(), sort=False)
+        try:  # sorted users make results independent of row order
+            codes, user_ids = pd.factorize(histories[self.user_col_].to_numpy(), sort=True)
+        except TypeError:  # ids of mixed types cannot be sorted
+            codes, user_ids = pd.factorize(histories[self.user_col_].to_numpy(), sort=False)
         cols = self.item_ids_.get_indexer(histories[self.item_col_].to_numpy())
         known = (cols >= 0) & (codes >= 0)
         if weight_col:
