@@ -124,7 +124,8 @@ def discover_groups(
     org_actual = {} if actual is None else {"org_actual": float(actual.mean())}
     rows = []
     for g in kept:
-        rows.append({"conditions": {a: tuple(sorted(v, key=str)) for a, v in g["conditions"].items()},
+        conds = {a: tuple(sorted(v, key=str)) for a, v in g["conditions"].items()}
+        rows.append({"conditions": conds,
                      "rule_en": rule_text(g["conditions"], values, "en"),
                      "rule_id": rule_text(g["conditions"], values, "id"),
                      **{k: v for k, v in g.items() if k not in ("conditions", "mask")},
