@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +12,11 @@ from typer.testing import CliRunner
 from commands.main import app
 
 runner = CliRunner()
+
+
+def _plain(output: str) -> str:
+    """The text of an error without Rich's box and line wrapping."""
+    return " ".join(re.sub(r"[│╭╮╰╯─]", " ", output).split())
 
 
 @pytest.fixture
@@ -43,19 +49,20 @@ def test_cf_recommend_writes_top_k_unseen_items(history_csv: Path, tmp_path: Pat
 
 def test_weight_column_is_used(tmp_path: Path):
     path = tmp_path / "w.csv"
-    pd.DataFrame(
-        {"user_id": [1, 1, 2, 2, 3], "item_id": [10, 11, 10, 12, 10], "weight": [5, 1, 1, 5, 1]}
-    ).to_csv(path, index=False)
+    # unweighted, 12 co-occurs with 10 more often; weighted, 10-11 is the strong pair
+    frame = pd.DataFrame({"user_id": [1, 1, 2, 2, 4, 4, 3], "item_id": [10, 11, 10, 12, 10, 12, 10],
+                          "weight": [5, 5, 1, 1, 1, 1, 1]})
     out = tmp_path / "recs.csv"
-    result = runner.invoke(app, ["cf-recommend", "--interactions", str(path), "--out", str(out),
-                                 "--method", "knn", "--k", "1"])
-    assert result.exit_code == 0, result.output
-    recs = pd.read_csv(out)
-    assert recs.set_index("user_id").loc[3, "item_id"] == 11  # 10-11 weigh 5, 10-12 only 1...
+    for with_weight, expected in ((False, 12), (True, 11)):
+        (frame if with_weight else frame.drop(columns="weight")).to_csv(path, index=False)
+        result = runner.invoke(app, ["cf-recommend", "--interactions", str(path), "--out",
+                                     str(out), "--method", "knn", "--k", "1"])
+        assert result.exit_code == 0, result.output
+        assert pd.read_csv(out).set_index("user_id").loc[3, "item_id"] == expected
     path.write_text("user_id,item_id,weight\n1,10,oops\n")
     result = runner.invoke(app, ["cf-recommend", "--interactions", str(path), "--out", str(out)])
     assert result.exit_code == 2
-    assert "weight must be a non-negative number" in result.output
+    assert "weight must be a non-negative number" in _plain(result.output)
 
 
 def test_missing_columns_is_a_clear_error(tmp_path: Path):
@@ -64,7 +71,7 @@ def test_missing_columns_is_a_clear_error(tmp_path: Path):
     result = runner.invoke(app, ["cf-recommend", "--interactions", str(path), "--out",
                                  str(tmp_path / "r.csv")])
     assert result.exit_code == 2
-    assert "missing column(s) user_id" in result.output
+    assert "missing column(s) user_id" in _plain(result.output)
     assert "Traceback" not in result.output
 
 
@@ -72,10 +79,10 @@ def test_missing_file_and_bad_options_are_clear_errors(history_csv: Path, tmp_pa
     out = str(tmp_path / "r.csv")
     result = runner.invoke(app, ["cf-recommend", "--interactions", str(tmp_path / "nope.csv"),
                                  "--out", out])
-    assert result.exit_code == 2 and "does not exist" in result.output
+    assert result.exit_code == 2 and "does not exist" in _plain(result.output)
     result = runner.invoke(app, ["cf-recommend", "--interactions", str(history_csv), "--out", out,
                                  "--method", "svd"])
-    assert result.exit_code == 2 and "must be one of" in result.output
+    assert result.exit_code == 2 and "must be one of" in _plain(result.output)
     result = runner.invoke(app, ["cf-recommend", "--interactions", str(history_csv), "--out", out,
                                  "--l2", "zero"])
-    assert result.exit_code == 2 and "positive number" in result.output
+    assert result.exit_code == 2 and "positive number" in _plain(result.output)
