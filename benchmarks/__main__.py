@@ -8,6 +8,7 @@ import sys
 MODULES = (
     "benchmarks.movielens",
     "benchmarks.cf_speed",
+    "benchmarks.import_speed",
 )
 
 
