@@ -5,7 +5,9 @@ and ``recommenders/evaluation/python_evaluation.py`` (``precision_at_k``, ``reca
 ``ndcg_at_k``, ``map``), so numbers are comparable with the published benchmark tables:
 
 - the split draws ``RandomState(seed).rand(n)`` in row order, ranks each group's rows by that
-  draw, and keeps ``rank / count <= ratio`` in train;
+  draw, and keeps ``rank <= round_half_even(ratio * count)`` in train (``cut="round"``, as
+  in recommenders 1.2.1 on PyPI, checked against it row for row) or ``rank / count <= ratio``
+  (``cut="fraction"``, an other revision of the same function on GitHub);
 - precision, recall and MAP average over the users present in both truth and predictions;
   nDCG averages over every user of the truth (users without a hit count as 0);
 - MAP divides each user's sum of precisions at the hits by the number of relevant items
@@ -25,8 +27,11 @@ def stratified_split(
     seed: int = 42,
     user_col: str = "user_id",
     item_col: str = "item_id",
+    cut: str = "round",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Random split within each user (or item): about ``ratio`` of each group's rows to train."""
+    if cut not in ("round", "fraction"):
+        raise ValueError(f"cut must be 'round' or 'fraction', got {cut!r}")
     if filter_by not in ("user", "item"):
         raise ValueError(f"filter_by must be 'user' or 'item', got {filter_by!r}")
     if not 0 < ratio < 1:
@@ -39,8 +44,9 @@ def stratified_split(
     order = np.lexsort((draw, data[group].to_numpy()))
     ordered = data.iloc[order]
     groups = ordered.groupby(group, sort=False)[group]
-    position = (groups.cumcount() + 1).to_numpy() / groups.transform("count").to_numpy()
-    in_train = position <= ratio
+    rank = (groups.cumcount() + 1).to_numpy()
+    count = groups.transform("count").to_numpy()
+    in_train = rank <= np.round(ratio * count) if cut == "round" else rank / count <= ratio
     return ordered[in_train], ordered[~in_train]
 
 

@@ -70,14 +70,22 @@ def test_metrics_name_a_missing_column(truth, predictions):
         precision_at_k(truth, predictions.drop(columns="score"))
 
 
-def test_stratified_split_keeps_three_quarters_of_each_group():
+@pytest.mark.parametrize(
+    ("cut", "expected"),
+    [
+        # rank <= round_half_even(0.75 n): 0.75 -> 1, 1.5 -> 2, 3 -> 3, 3.75 -> 4, 15 -> 15
+        ("round", [1, 2, 3, 4, 15]),
+        # rank / n <= 0.75: 1 -> 0, 2 -> 1, 4 -> 3, 5 -> 3, 20 -> 15
+        ("fraction", [0, 1, 3, 3, 15]),
+    ],
+)
+def test_stratified_split_keeps_three_quarters_of_each_group(cut, expected):
     sizes = {1: 1, 2: 2, 3: 4, 4: 5, 5: 20}
     data = pd.DataFrame(
         [(u, i) for u, n in sizes.items() for i in range(n)], columns=["user_id", "item_id"]
     )
-    train, test = stratified_split(data, 0.75, filter_by="user", seed=42)
-    # rank / count <= 0.75 stays in train: 1 -> 0, 2 -> 1, 4 -> 3, 5 -> 3, 20 -> 15
-    assert train.groupby("user_id").size().reindex(sizes, fill_value=0).tolist() == [0, 1, 3, 3, 15]
+    train, test = stratified_split(data, 0.75, filter_by="user", seed=42, cut=cut)
+    assert train.groupby("user_id").size().reindex(sizes, fill_value=0).tolist() == expected
     assert len(train) + len(test) == len(data)
     assert train.merge(test).empty
 
