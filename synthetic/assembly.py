@@ -1,0 +1,116 @@
+"""Turn the simulation's arrays into the canonical tables and the truth frames."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from model.quarters import parse_quarter
+from model.tables import TABLES
+from synthetic import truth as t
+from synthetic.outcomes import assessments, performance_reviews
+from synthetic.simulation import SimResult
+
+
+@dataclass
+class SyntheticWorld:
+    """The canonical tables (``tables``), the hidden truth (``truth``) and its arrays."""
+
+    tables: dict[str, pd.DataFrame]
+    truth: dict[str, pd.DataFrame]
+    arrays: dict[str, np.ndarray] = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+
+
+def _iso(dates: pd.Series | np.ndarray) -> pd.Series:
+    return pd.Series(pd.to_datetime(dates)).dt.strftime("%Y-%m-%d").fillna("")
+
+
+def _bool(values: pd.Series | np.ndarray) -> np.ndarray:
+    return np.where(np.asarray(values, bool), "true", "false")
+
+
+def _columns(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[TABLES[name].names].reset_index(drop=True)
+
+
+def assemble(rng_assess: np.random.Generator, rng_skp: np.random.Generator,
+             people: pd.DataFrame, units: pd.DataFrame, comps: pd.DataFrame, codes: list[str],
+             required: np.ndarray, programs: pd.DataFrame, offerings: pd.DataFrame,
+             u: np.ndarray, v: np.ndarray, sim: SimResult, quarters: list[str],
+             params: t.TruthParams, seed: int) -> SyntheticWorld:
+    """Canonical tables in the column order of ``model.tables`` plus the truth."""
+    ids = people["employee_id"].to_numpy()
+    pids = programs["program_id"].to_numpy()
+    oids = offerings["offering_id"].to_numpy()
+    enr = sim.enrollments
+    qstarts = np.array([np.datetime64(f"{q[:4]}-{3 * (int(q[-1]) - 1) + 1:02d}-01")
+                        for q in quarters]).astype("datetime64[D]")
+    window_end = (qstarts[-1].astype("datetime64[M]") + 3).astype("datetime64[D]") - 1
+    enrollments = pd.DataFrame({
+        "employee_id": ids[enr["e"]], "program_id": pids[enr["p"]],
+        "offering_id": oids[enr["off"]], "date": _iso(enr["date"]).to_numpy(),
+        "status": enr["status"], "jp_earned": enr["jp_earned"],
+        "post_test_score": enr["post_test_score"], "source": enr["source"],
+    }).sort_values(["date", "employee_id", "program_id"], kind="stable")
+    employees = people.assign(
+        birth_date=_iso(people["birth_date"]), appointment_date=_iso(people["appointment_date"]),
+        active=_bool(people["active"]))
+    prog_out = programs.assign(mandatory=_bool(programs["mandatory"]))
+    off_out = offerings.assign(start_date=_iso(offerings["start_date"]),
+                               end_date=_iso(offerings["end_date"]))
+    done = enr[enr["status"] == "completed"].assign(
+        year=pd.to_datetime(enr["date"]).dt.year)
+    first_year = parse_quarter(quarters[0])[0]
+    end_year, end_q = parse_quarter(quarters[-1])
+    skp_years = list(range(first_year - 1, end_year + (end_q == 4)))
+    tables = {
+        "units": _columns("units", units),
+        "employees": _columns("employees", employees),
+        "competencies": _columns("competencies", comps),
+        "competency_assessments": _columns("competency_assessments", assessments(
+            rng_assess, people, required, sim.levels, codes, qstarts, window_end)),
+        "performance_reviews": _columns("performance_reviews", performance_reviews(
+            rng_skp, people, people["talent"].to_numpy(), done, skp_years)),
+        "programs": _columns("programs", prog_out),
+        "offerings": _columns("offerings", off_out),
+        "enrollments": _columns("enrollments", enrollments),
+    }
+    k = u.shape[1]
+    truth_people = people[["employee_id", "unit", "sector", "unit_kind", "job_kind",
+                           "employment_type", "digital_access", "head_engagement", "planted",
+                           "person_effect", "talent", "base_logit"]].assign(
+        birth_date=employees["birth_date"], appointment_date=employees["appointment_date"],
+        exit_date=_iso(people["exit_date"]),
+        **{f"u_{i + 1}": u[:, i].round(6) for i in range(k)})
+    truth_programs = programs[["program_id", "delivery", "form", "online", "mandatory",
+                               "popularity", "program_sector", "competencies"]].assign(
+        **{f"v_{i + 1}": v[:, i].round(6) for i in range(k)})
+    props = sim.propensity
+    planted = people.loc[people["planted"] != "", ["planted", "employee_id"]].rename(
+        columns={"planted": "group_id"})
+    planted.insert(1, "description", planted["group_id"].map(PLANTED_DESCRIPTIONS))
+    truth = {
+        "people": truth_people,
+        "programs": truth_programs,
+        "propensity": pd.DataFrame({"employee_id": ids[props["e"]],
+                                    "quarter": np.asarray(quarters)[props["qi"]],
+                                    "propensity": props["propensity"].round(6)}),
+        "planted_groups": planted.sort_values(["group_id", "employee_id"]).reset_index(drop=True),
+        "enrollment_truth": pd.DataFrame({
+            "employee_id": ids[enr["e"]], "program_id": pids[enr["p"]],
+            "date": _iso(enr["date"]).to_numpy(), "quarter": np.asarray(quarters)[enr["qi"]],
+            "benefit": enr["benefit"].round(6), "p_complete": enr["p_complete"].round(6)}),
+        "units": units[["unit", "head_engagement"]],
+    }
+    meta = {"seed": seed, "quarters": quarters, "competency_codes": codes,
+            "n_employees": len(people), "params": params.to_dict()}
+    return SyntheticWorld(tables, truth, {"levels": sim.levels, "required": required}, meta)
+
+
+PLANTED_DESCRIPTIONS = {
+    "G1": "pelaksana aged 50 or older (at the window end) in a unit whose head never trains",
+    "G2": "staff of a kelurahan office with poor digital access",
+}
