@@ -15,7 +15,7 @@ from synthetic.competencies import competency_table
 
 # delivery -> (JP choices, (cost low, cost high) in million IDR, P(free), duration days, seats)
 DELIVERY: dict[str, tuple[tuple[int, ...], tuple[float, float], float, int, int]] = {
-    "pelatihan": ((24, 30, 32, 40, 45), (2.5, 7.5), 0.0, 5, 30),
+    "pelatihan": ((24, 30, 32, 40, 45), (2.5, 7.5), 0.0, 5, 40),
     "workshop": ((12, 16, 24), (1.5, 4.0), 0.1, 3, 35),
     "seminar": ((4, 6, 8), (0.25, 1.0), 0.3, 1, 80),
     "kursus": ((20, 30, 40), (3.0, 8.0), 0.0, 14, 25),
@@ -30,7 +30,7 @@ DELIVERY: dict[str, tuple[tuple[int, ...], tuple[float, float], float, int, int]
 }
 ONLINE = ("e_learning", "distance_learning", "self_study")
 ALWAYS_OFFERED = ONLINE
-P_OFFERED = {"klasikal": 0.5, "non_klasikal": 0.35}
+P_OFFERED = {"klasikal": 0.6, "non_klasikal": 0.4}
 THIRD_DELIVERY = ("workshop", "kursus", "magang", "coaching", "mentoring", "distance_learning",
                   "benchmarking", "community_of_practice", "seminar", "self_study")
 ADVANCED = ("kursus", "magang", "benchmarking")
@@ -144,7 +144,8 @@ def _generated_programs() -> list[dict]:
             _row(f"Pelatihan {c.name_id}", "teknis", f"{c.code}:3", "pelatihan",
                  provider=providers[i % len(providers)], eligible_sectors=c.sector),
             _row(f"E-Learning {c.name_id}", "teknis", f"{c.code}:2", "e_learning",
-                 provider=PROVINCE if i % 2 else LAN),
+                 provider=PROVINCE if i % 2 else LAN,
+                 eligible_sectors="" if i % 2 else f"{c.sector};regional_office"),
             _row(f"{TITLE[third]} {c.name_id}{' Lanjutan' if third in ADVANCED else ''}",
                  "teknis", f"{c.code}:{4 if third in ADVANCED else 3}", third,
                  provider=providers[(i + 1) % len(providers)], eligible_sectors=c.sector,
@@ -191,9 +192,9 @@ def program_table(rng: np.random.Generator) -> pd.DataFrame:
     frame.loc[frame["category"] == "latsar", "base_seats"] = 60
     frame.loc[frame["category"] == "kepemimpinan", "base_seats"] = [10, 5, 2]
     # Latent appeal: free, local or broadly useful programs draw more people.
-    frame["popularity"] = (rng.normal(0, 0.5, n) + 0.3 * (frame["cost_idr"] == 0)
+    frame["popularity"] = (rng.normal(0, 0.5, n) + 0.1 * (frame["cost_idr"] == 0)
                            + 0.3 * (frame["provider"] == LOCAL)
-                           + 0.3 * (frame["eligible_sectors"] == "")).round(4)
+                           + 0.5 * (frame["form"] == "klasikal")).round(4)
     return frame
 
 

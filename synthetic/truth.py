@@ -54,19 +54,19 @@ class TruthParams:
     f_online_age: float = -0.04  # per year above 45
     f_klasikal_older: float = 0.2
     # P(show) = sigmoid(s0 + s_prop*prop_logit + s_form*form + s_taste*taste + s_mandatory)
-    s0: float = 0.6
+    s0: float = 1.8
     s_prop: float = 0.9
     s_form: float = 0.8
     s_taste: float = 0.2
     s_mandatory: float = 3.0
     # P(finish | show) = sigmoid(c0 + c_benefit*(benefit - 0.5) + c_form*form + c_taste*taste)
-    c0: float = 0.9
+    c0: float = 1.2
     c_benefit: float = 3.0
     c_form: float = 1.0
     c_taste: float = 0.3
     # choice
-    self_rate: float = 0.75  # expected self enrolments per quarter at propensity 1
-    nominate_rate: float = 0.25
+    self_rate: float = 1.8  # expected self enrolments per quarter at propensity 1
+    nominate_rate: float = 0.6
     u_benefit: float = 0.9  # self choice weight on the benefit logit
     u_taste: float = 0.6
     u_popularity: float = 0.8
