@@ -1,0 +1,88 @@
+"""The FastAPI application: ``create_app()``; services and the model are set up in the lifespan."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+import anyio
+import sqlalchemy as sa
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from service import audit
+from service.api import errors
+from service.api.deps import Services
+from service.api.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware, TimeoutMiddleware
+from service.api.routes import ROUTERS
+from service.api.settings import get_api_settings
+from service.auth.rate_limit import LoginRateLimiter
+from service.auth.tokens import secret_from_file
+from service.model_inputs import load_model_frames
+from service.model_serving import ModelServer, ModelSource, RegistrySource
+from service.pseudonym import load_key
+from service.settings import get_settings
+
+log = logging.getLogger(__name__)
+PREFIX = "/api/v1"
+IMPORT_OVERHEAD_BYTES = 256 * 1024  # multipart boundaries and headers around the files
+
+
+def build_services(engine: sa.Engine | None = None,
+                   source: ModelSource | None = None) -> Services:
+    """Engine (migrated), secrets, the model server (not started) and the login limiter."""
+    from service.storage.engine import get_engine, init_db
+
+    settings, api = get_settings(), get_api_settings()
+    engine = engine or get_engine()
+    init_db(engine)
+    key = load_key()
+    source = source or RegistrySource(settings.tracking_uri, settings.artifact_root)
+
+    def data_version() -> int:
+        with engine.connect() as conn:
+            return audit.last_change_id(conn)
+
+    server = ModelServer(source, frames=lambda: load_model_frames(engine, key),
+                         data_version=data_version, poll_seconds=api.model_poll_seconds,
+                         rebuild_delay=api.context_rebuild_delay)
+    limiter = LoginRateLimiter(api.login_max_failures, api.login_max_per_client,
+                               api.login_window_seconds)
+    return Services(engine, server, key, secret_from_file("jwt_secret"), limiter, api)
+
+
+def create_app(engine: sa.Engine | None = None, source: ModelSource | None = None) -> FastAPI:
+    """The API; ``engine`` and ``source`` default to the settings' database and MLflow registry."""
+    api = get_api_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        services = await anyio.to_thread.run_sync(build_services, engine, source)
+        await anyio.to_thread.run_sync(services.server.start)
+        app.state.services = services
+        try:
+            yield
+        finally:
+            await anyio.to_thread.run_sync(services.server.stop)
+            app.state.services = None
+
+    app = FastAPI(title="asn-reco", version="1",
+                  description="Training recommendations and engagement for the ASN of Kota Binjai. "
+                              "The system suggests; a person decides (UU 27/2022 art. 10).",
+                  lifespan=lifespan)
+    errors.install(app, api.retry_after_seconds)
+    for router in ROUTERS:
+        app.include_router(router, prefix=PREFIX)
+    # Added innermost first: CORS sits inside the limits, the headers wrap everything.
+    if api.cors_list:
+        app.add_middleware(CORSMiddleware, allow_origins=api.cors_list, allow_credentials=False,
+                           allow_methods=["GET", "POST", "PATCH"],
+                           allow_headers=["Authorization", "Content-Type"])
+    app.add_middleware(TimeoutMiddleware, seconds=api.request_timeout_seconds,
+                       long={f"{PREFIX}/imports": api.import_timeout_seconds},
+                       retry_after=api.retry_after_seconds)
+    app.add_middleware(BodyLimitMiddleware, limit=api.max_body_bytes,
+                       large={f"{PREFIX}/imports": get_settings().import_max_bytes
+                              + IMPORT_OVERHEAD_BYTES})
+    app.add_middleware(SecurityHeadersMiddleware)
+    return app

@@ -1,0 +1,1 @@
+"""Users, passwords, bearer tokens, roles and the login rate limit."""

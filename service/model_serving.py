@@ -1,0 +1,285 @@
+"""Serving the champion model: one immutable serving state, swapped atomically.
+
+``ModelServer`` holds a ``Serving`` (recommender, its point-in-time ``Context`` and version
+facts). A request takes the current object once and uses it to the end, so a swap never changes
+a request in flight. A background thread polls the registry's champion alias and the data
+version; a new champion is loaded, verified and swapped in, and changed data rebuilds the
+Context. A version that fails to load (checksum, corrupt pickle, anything) is reported in
+``status()`` while the old model keeps serving.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import tempfile
+import threading
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable, Protocol
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What a source returns for one version."""
+
+    recommender: Any
+    version: str
+    run_id: str
+    sha256: str
+    metrics: dict[str, float] = field(default_factory=dict)
+    card_markdown: str | None = None
+    card_html: str | None = None
+
+
+@dataclass(frozen=True)
+class Serving:
+    """The model being served and the Context it scores with; never mutated, only replaced."""
+
+    loaded: Loaded
+    ctx: Any
+    data_version: int
+    loaded_at: dt.datetime
+    context_built_at: dt.datetime
+
+    @property
+    def recommender(self) -> Any:
+        return self.loaded.recommender
+
+    @property
+    def version(self) -> str:
+        return self.loaded.version
+
+    @property
+    def as_of(self) -> str | None:
+        return getattr(self.loaded.recommender, "as_of_", None)
+
+
+@dataclass(frozen=True)
+class ServingStatus:
+    """Load status for ``GET /model`` and readiness."""
+
+    serving: Serving | None
+    champion: str | None
+    last_error: str | None
+    last_error_at: dt.datetime | None
+    last_check_at: dt.datetime | None
+
+
+class ModelSource(Protocol):
+    """Where versions come from (the MLflow registry, or a fake in tests)."""
+
+    def champion(self) -> str: ...
+
+    def load(self, version: str) -> Loaded: ...
+
+
+class RegistrySource:
+    """The MLflow registry: champion alias, checksum-verified artifact, metrics and card."""
+
+    def __init__(self, tracking_uri: str, artifact_root: Path | None = None):
+        self.tracking_uri, self.artifact_root = tracking_uri, artifact_root
+        self._client = None
+
+    def _get_client(self):
+        from model import registry
+
+        if self._client is None:
+            self._client = registry.client_for(self.tracking_uri, self.artifact_root)
+        return self._client
+
+    def champion(self) -> str:
+        from model import registry
+
+        return registry.version_info(self._get_client(), registry.CHAMPION).version
+
+    def load(self, version: str) -> Loaded:
+        from model import registry
+
+        client = self._get_client()
+        recommender, info = registry.load_version(client, version)
+        metrics = dict(client.get_run(info.run_id).data.metrics)
+        cards = {}
+        for ext in ("md", "html"):
+            try:
+                cards[ext] = self._artifact_text(info.run_id, f"model_card/model_card.{ext}")
+            except Exception as exc:  # a missing card must not stop serving
+                log.warning("model card %s of version %s unavailable: %s", ext, version,
+                            type(exc).__name__)
+        return Loaded(recommender, info.version, info.run_id, info.sha256, metrics,
+                      cards.get("md"), cards.get("html"))
+
+    def _artifact_text(self, run_id: str, path: str) -> str:
+        import mlflow
+
+        with tempfile.TemporaryDirectory() as tmp:
+            local = mlflow.artifacts.download_artifacts(run_id=run_id, artifact_path=path,
+                                                        dst_path=tmp,
+                                                        tracking_uri=self.tracking_uri)
+            return Path(local).read_text(encoding="utf-8")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class ModelServer:
+    """Loads, swaps and refreshes the serving state (see module docstring).
+
+    Args:
+        source: where versions come from.
+        frames: returns the pseudonymised model frames (``load_model_frames(engine)``).
+        data_version: returns a number that grows when the data changes.
+        poll_seconds: how often the champion alias and data version are checked (0: never).
+    """
+
+    def __init__(self, source: ModelSource, frames: Callable[[], dict],
+                 data_version: Callable[[], int], poll_seconds: float = 60.0,
+                 rebuild_delay: float = 0.2):
+        self.source, self._frames, self._data_version = source, frames, data_version
+        self.poll_seconds, self.rebuild_delay = poll_seconds, rebuild_delay
+        self._state: Serving | None = None
+        self._swap_lock = threading.Lock()
+        self._load_lock = threading.Lock()  # one load or rebuild at a time
+        self._stop = threading.Event()
+        self._dirty = threading.Event()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._threads: list[threading.Thread] = []
+        self._champion: str | None = None
+        self._failed_version: str | None = None
+        self._last_error: str | None = None
+        self._last_error_at: dt.datetime | None = None
+        self._last_check_at: dt.datetime | None = None
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def state(self) -> Serving | None:
+        """The current serving state (take it once per request)."""
+        with self._swap_lock:
+            return self._state
+
+    def status(self) -> ServingStatus:
+        with self._swap_lock:
+            return ServingStatus(self._state, self._champion, self._last_error,
+                                 self._last_error_at, self._last_check_at)
+
+    def _swap(self, new: Serving) -> None:
+        with self._swap_lock:
+            self._state = new
+
+    def _fail(self, message: str) -> None:
+        with self._swap_lock:
+            self._last_error, self._last_error_at = message, _now()
+        log.warning("model serving: %s", message)
+
+    # ------------------------------------------------------------------ loading
+    def load_champion(self, force: bool = False) -> str:
+        """Load the champion when it differs from the served version (or ``force``).
+
+        Returns:
+            ``loaded``, ``unchanged`` or ``failed`` (the old model keeps serving).
+        """
+        with self._load_lock:
+            self._last_check_at = _now()
+            try:
+                version = str(self.source.champion())
+            except Exception as exc:
+                self._fail(f"cannot resolve the champion: {type(exc).__name__}: {exc}")
+                return "failed"
+            self._champion = version
+            current = self.state
+            if not force and current is not None and current.version == version:
+                return "unchanged"
+            if not force and version == self._failed_version:
+                return "failed"
+            try:
+                loaded = self.source.load(version)
+                data_version = self._data_version()
+                ctx = loaded.recommender.context(self._frames())
+            except Exception as exc:
+                self._failed_version = version
+                self._fail(f"version {version} failed to load: {type(exc).__name__}: {exc}")
+                return "failed"
+            now = _now()
+            self._swap(Serving(loaded, ctx, data_version, now, now))
+            self._failed_version = None
+            with self._swap_lock:
+                self._last_error = self._last_error_at = None
+            log.info("serving model version %s", version)
+            return "loaded"
+
+    def rebuild_context(self) -> bool:
+        """Rebuild the served Context from the current data; False when nothing is served."""
+        with self._load_lock:
+            current = self.state
+            if current is None:
+                return False
+            try:
+                data_version = self._data_version()
+                ctx = current.recommender.context(self._frames())
+            except Exception as exc:
+                self._fail(f"context rebuild failed: {type(exc).__name__}: {exc}")
+                return False
+            with self._swap_lock:
+                # A model swapped in meanwhile already built its own, newer Context.
+                if self._state is current:
+                    self._state = replace(current, ctx=ctx, data_version=data_version,
+                                          context_built_at=_now())
+            log.info("context rebuilt for data version %s", data_version)
+            return True
+
+    # ------------------------------------------------------------------ background
+    def data_changed(self) -> None:
+        """Ask for a Context rebuild soon (coalesced with other changes)."""
+        self._idle.clear()
+        self._dirty.set()
+        if not any(t.name == "context-rebuild" and t.is_alive() for t in self._threads):
+            self._start_thread("context-rebuild", self._rebuild_loop)
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        """Wait until pending rebuilds are done (for tests and benchmarks)."""
+        return self._idle.wait(timeout)
+
+    def start(self) -> None:
+        """Load the champion now and start polling."""
+        self.load_champion()
+        if self.poll_seconds > 0:
+            self._start_thread("model-poll", self._poll_loop)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._dirty.set()
+        for t in self._threads:
+            t.join(timeout)
+        self._threads.clear()
+
+    def _start_thread(self, name: str, target: Callable[[], None]) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+        thread.start()
+
+    def _rebuild_loop(self) -> None:
+        while not self._stop.is_set():
+            self._dirty.wait()
+            if self._stop.is_set():
+                break
+            self._stop.wait(self.rebuild_delay)  # coalesce a burst of changes
+            self._dirty.clear()
+            self.rebuild_context()
+            if not self._dirty.is_set():
+                self._idle.set()
+
+    def _poll_loop(self) -> None:
+        while not self._stop.wait(self.poll_seconds):
+            self.load_champion()
+            current = self.state
+            try:
+                newer = current is not None and self._data_version() > current.data_version
+            except Exception as exc:
+                self._fail(f"cannot read the data version: {type(exc).__name__}")
+                continue
+            if newer:
+                self.data_changed()
