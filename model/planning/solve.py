@@ -21,9 +21,10 @@ from model.planning.inputs import (
     COST, LOCKED, MANDATORY, OFFERING, PERSON, PROGRAM, SCORE, SEATS, UNIT, PlanConfig,
     PlanInfeasibleError, prepare,
 )
+from model.planning.reduction import reduce_lines
 from model.planning.result import PlanResult, lines_of, plan_objective
 
-_OPTIMAL, _LIMIT, _INFEASIBLE = 0, 1, 2
+_OPTIMAL, _INFEASIBLE = 0, 2
 
 
 class PlanTimeoutError(RuntimeError):
@@ -41,49 +42,58 @@ def _group_rows(codes: np.ndarray, n_cols: int, keep: np.ndarray | None = None) 
                             shape=(len(groups), n_cols))
 
 
-def _resource_constraints(cands: pd.DataFrame, seats: pd.Series,
-                          config: PlanConfig) -> list[LinearConstraint]:
-    """Budget, seats, per-person and per-program rows over the lines of ``cands``."""
+def _resource_rows(cands: pd.DataFrame, seats: pd.Series,
+                   config: PlanConfig) -> tuple[list[sparse.csr_array], list[np.ndarray]]:
+    """Budget, seats, per-person and per-program rows (``A x <= b``) over ``cands``."""
     n = len(cands)
-    cost = cands[COST].to_numpy()
-    out = [LinearConstraint(sparse.csr_array(cost.reshape(1, -1)), -np.inf, config.budget_idr)]
+    # Costs in units of the largest cost keep the budget row well scaled for HiGHS.
+    unit_cost = max(float(cands[COST].max()) if n else 1.0, 1.0)
+    blocks = [sparse.csr_array(cands[COST].to_numpy().reshape(1, -1) / unit_cost)]
+    bounds = [np.array([config.budget_idr / unit_cost])]
     offer_codes, offer_ids = pd.factorize(cands[OFFERING])
-    out.append(LinearConstraint(_group_rows(offer_codes, n), -np.inf,
-                                seats.reindex(offer_ids).to_numpy(dtype=float)))
+    blocks.append(_group_rows(offer_codes, n))
+    bounds.append(seats.reindex(offer_ids).to_numpy(dtype=float))
     person_codes, _ = pd.factorize(cands[PERSON])
-    counts = np.bincount(person_codes)
-    crowded = np.flatnonzero(counts > config.max_per_person)
+    crowded = np.flatnonzero(np.bincount(person_codes, minlength=1) > config.max_per_person)
     if len(crowded):
-        out.append(LinearConstraint(_group_rows(person_codes, n, crowded), -np.inf,
-                                    float(config.max_per_person)))
+        blocks.append(_group_rows(person_codes, n, crowded))
+        bounds.append(np.full(len(crowded), float(config.max_per_person)))
     if config.max_per_person > 1:
         pair_codes = cands.groupby([PERSON, PROGRAM], sort=False).ngroup().to_numpy()
-        multi = np.flatnonzero(np.bincount(pair_codes) > 1)
+        multi = np.flatnonzero(np.bincount(pair_codes, minlength=1) > 1)
         if len(multi):
-            out.append(LinearConstraint(_group_rows(pair_codes, n, multi), -np.inf, 1.0))
-    return out
+            blocks.append(_group_rows(pair_codes, n, multi))
+            bounds.append(np.ones(len(multi)))
+    return blocks, bounds
 
 
-def _share_constraints(cands: pd.DataFrame, config: PlanConfig) -> list[LinearConstraint]:
-    """Rows that give each unit its minimum share of the budget or of the assigned seats."""
+def _share_rows(cands: pd.DataFrame,
+                config: PlanConfig) -> tuple[list[sparse.csr_array], list[np.ndarray]]:
+    """Each unit's minimum share of the budget or of the assigned seats, as ``-A x <= -b``."""
     rows, lows = [], []
+    unit_cost = max(float(cands[COST].max()) if len(cands) else 1.0, 1.0)
     for unit, share in config.min_unit_share.items():
         mine = (cands[UNIT] == unit).to_numpy(dtype=float)
         if config.unit_share_of == "budget":
-            rows.append(mine * cands[COST].to_numpy())
-            lows.append(share * config.budget_idr)
+            rows.append(mine * cands[COST].to_numpy() / unit_cost)
+            lows.append(share * config.budget_idr / unit_cost)
         else:
             rows.append(mine - share)
             lows.append(0.0)
     if not rows:
-        return []
-    return [LinearConstraint(sparse.csr_array(np.vstack(rows)), np.array(lows), np.inf)]
+        return [], []
+    return [sparse.csr_array(-np.vstack(rows))], [-np.array(lows)]
 
 
-def _solve(c: np.ndarray, constraints: list[LinearConstraint], lower: np.ndarray,
+def _stack(blocks: list[sparse.csr_array], bounds: list[np.ndarray]) -> tuple[sparse.csr_array,
+                                                                             np.ndarray]:
+    return sparse.csr_array(sparse.vstack(blocks, format="csr")), np.concatenate(bounds)
+
+
+def _solve(c: np.ndarray, a_ub: sparse.csr_array, b_ub: np.ndarray, lower: np.ndarray,
            time_limit: float, gap: float):
     return milp(c, integrality=np.ones_like(c), bounds=Bounds(lower, np.ones_like(c)),
-                constraints=constraints,
+                constraints=[LinearConstraint(a_ub, -np.inf, b_ub)],
                 options={"time_limit": max(time_limit, 0.5), "mip_rel_gap": gap,
                          "presolve": True})
 
@@ -98,8 +108,9 @@ def _mandatory_floor(cands: pd.DataFrame, seats: pd.Series, config: PlanConfig,
     c = -sub[MANDATORY].to_numpy(dtype=float)
     # A relative gap below 1/count makes the integer count exact.
     gap = min(config.mip_rel_gap, 0.5 / (len(sub) + 1))
-    res = _solve(c, _resource_constraints(sub, seats, config),
-                 sub[LOCKED].to_numpy(dtype=float), deadline - time.perf_counter(), gap)
+    a_ub, b_ub = _stack(*_resource_rows(sub, seats, config))
+    res = _solve(c, a_ub, b_ub, sub[LOCKED].to_numpy(dtype=float),
+                 deadline - time.perf_counter(), gap)
     if res.x is None:
         raise PlanTimeoutError("no plan for the mandatory lines within the time limit")
     return int(round(-res.fun)), res.status == _OPTIMAL
@@ -146,29 +157,54 @@ def solve_plan(candidates: pd.DataFrame, offerings: pd.DataFrame,
     start = time.perf_counter()
     deadline = start + config.time_limit_s
     cands, offers = prepare(candidates, offerings, config)
+    if cands.empty:
+        return PlanResult(lines_of(cands, np.zeros(0, dtype=bool)), 0.0, "optimal", 0.0,
+                          time.perf_counter() - start, "milp", 0, 0.0, "no candidates")
     seats = offers.set_index(OFFERING)[SEATS]
     floor, floor_proven = _mandatory_floor(cands, seats, config, deadline)
-    constraints = _resource_constraints(cands, seats, config) + _share_constraints(cands, config)
+    blocks, bounds = _resource_rows(cands, seats, config)
+    share_blocks, share_bounds = _share_rows(cands, config)
+    blocks, bounds = blocks + share_blocks, bounds + share_bounds
     mand = cands[MANDATORY].to_numpy(dtype=float)
     if config.mandatory_first and floor:
-        constraints.append(LinearConstraint(sparse.csr_array(mand.reshape(1, -1)), floor, np.inf))
-    c = -cands[SCORE].to_numpy()
-    res = _solve(c, constraints, cands[LOCKED].to_numpy(dtype=float),
-                 deadline - time.perf_counter(), config.mip_rel_gap)
-    if res.status == _INFEASIBLE:
+        blocks.append(sparse.csr_array(-mand.reshape(1, -1)))
+        bounds.append(np.array([-float(floor)]))
+    a_ub, b_ub = _stack(blocks, bounds)
+    score, lower = cands[SCORE].to_numpy(), cands[LOCKED].to_numpy(dtype=float)
+    order = np.lexsort((-score, -mand))
+    cut = reduce_lines(score, a_ub, b_ub, lower, order, deadline - time.perf_counter())
+    if cut.infeasible:
         raise PlanInfeasibleError(_infeasible_message(config, floor))
-    if res.x is None:
-        raise PlanTimeoutError(f"no feasible plan within time_limit_s={config.time_limit_s} "
-                               f"({res.message})")
-    lines = lines_of(cands, res.x > 0.5)
+    keep = np.flatnonzero(cut.keep)
+    chosen, milp_bound, proven = np.zeros(len(cands), dtype=bool), np.inf, True
+    found = False
+    message = "every line but the incumbent's fixed by reduced costs"
+    if len(keep):
+        res = _solve(-score[keep], sparse.csr_array(a_ub[:, keep]), b_ub, lower[keep],
+                     deadline - time.perf_counter(), config.mip_rel_gap)
+        if res.x is None and cut.incumbent is None:
+            if res.status == _INFEASIBLE:
+                raise PlanInfeasibleError(_infeasible_message(config, floor))
+            raise PlanTimeoutError(f"no feasible plan within time_limit_s="
+                                   f"{config.time_limit_s} ({res.message})")
+        if res.x is not None:
+            chosen[keep], found = res.x > 0.5, True
+        if res.mip_dual_bound is not None and np.isfinite(res.mip_dual_bound):
+            milp_bound = -float(res.mip_dual_bound)
+        proven, message = res.status == _OPTIMAL, res.message
+    if cut.incumbent is not None and (not found or score[chosen].sum() < cut.incumbent_value):
+        chosen = cut.incumbent > 0.5
+    lines = lines_of(cands, chosen)
     objective = plan_objective(lines)
-    bound = -float(res.mip_dual_bound) if res.mip_dual_bound is not None else float("nan")
-    gap = relative_gap(objective, bound) if np.isfinite(bound) else (
-        float(res.mip_gap) if res.mip_gap is not None else float("nan"))
-    optimal = res.status == _OPTIMAL and floor_proven
+    # Lines dropped by the reduction cannot beat the incumbent, so the best plan is at most
+    # the larger of the reduced problem's bound and the incumbent, and at most the LP bound.
+    bound = min(cut.bound, max(milp_bound, cut.incumbent_value))
+    optimal = proven and floor_proven
     return PlanResult(
         assignments=lines, objective=objective, status="optimal" if optimal else "time_limit",
-        gap=gap, solve_time_s=time.perf_counter() - start, method="milp",
+        gap=relative_gap(objective, bound) if np.isfinite(bound) else float("nan"),
+        solve_time_s=time.perf_counter() - start, method="milp",
         n_candidates=len(cands), dual_bound=bound,
-        message=f"{res.message}; mandatory lines >= {floor}"
+        message=f"{message}; {len(keep)} of {len(cands)} lines kept after reduced-cost "
+                f"fixing; mandatory lines >= {floor}"
                 + ("" if floor_proven else " (stage 1 stopped at the time limit)"))
