@@ -41,7 +41,7 @@ class TruthParams:
     a_digital: float = -0.35  # per step good -> limited -> poor
     a_workload: float = -0.6
     a_habit: float = 1.2
-    a_duty_met: float = -0.8
+    a_duty_met: float = -1.0
     a_duty_rush: float = 0.4  # fourth quarter, duty not met yet
     a_pppk_cap: float = -1.5  # PPPK above their JP cap
     a_planted: float = -1.0
@@ -65,7 +65,7 @@ class TruthParams:
     c_form: float = 1.0
     c_taste: float = 0.3
     # choice
-    self_rate: float = 1.8  # expected self enrolments per quarter at propensity 1
+    self_rate: float = 2.6  # expected self enrolments per quarter at propensity 1
     nominate_rate: float = 0.6
     u_benefit: float = 0.9  # self choice weight on the benefit logit
     u_taste: float = 0.6
@@ -104,7 +104,7 @@ def coverage_terms(level: np.ndarray, required: np.ndarray, target: np.ndarray,
     """
     gap = np.clip(required.astype(np.float32) - level, 0, 3)
     weight = np.where(required > 0, gap / 2.0, params.untargeted_weight)
-    delta = np.clip(target.astype(np.int16) - level, -1, 4)
+    delta = np.clip(np.asarray(target, np.int16) - np.asarray(level, np.int16), -1, 4)
     fit = np.asarray((0.0,) + tuple(params.level_fit), np.float32)[delta + 1]
     return np.where(target > 0, weight * fit, 0.0).astype(np.float32)
 
