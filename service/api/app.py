@@ -15,7 +15,7 @@ from service.api import errors
 from service.api.deps import Services
 from service.api.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware, TimeoutMiddleware
 from service.api.routes import ROUTERS
-from service.api.settings import get_api_settings
+from service.api.settings import ApiSettings, get_api_settings
 from service.auth.rate_limit import LoginRateLimiter
 from service.auth.tokens import secret_from_file
 from service.model_inputs import load_model_frames
@@ -28,12 +28,12 @@ PREFIX = "/api/v1"
 IMPORT_OVERHEAD_BYTES = 256 * 1024  # multipart boundaries and headers around the files
 
 
-def build_services(engine: sa.Engine | None = None,
-                   source: ModelSource | None = None) -> Services:
+def build_services(engine: sa.Engine | None = None, source: ModelSource | None = None,
+                   api: ApiSettings | None = None) -> Services:
     """Engine (migrated), secrets, the model server (not started) and the login limiter."""
     from service.storage.engine import get_engine, init_db
 
-    settings, api = get_settings(), get_api_settings()
+    settings, api = get_settings(), api or get_api_settings()
     engine = engine or get_engine()
     init_db(engine)
     key = load_key()
@@ -51,13 +51,14 @@ def build_services(engine: sa.Engine | None = None,
     return Services(engine, server, key, secret_from_file("jwt_secret"), limiter, api)
 
 
-def create_app(engine: sa.Engine | None = None, source: ModelSource | None = None) -> FastAPI:
-    """The API; ``engine`` and ``source`` default to the settings' database and MLflow registry."""
-    api = get_api_settings()
+def create_app(engine: sa.Engine | None = None, source: ModelSource | None = None,
+               api: ApiSettings | None = None) -> FastAPI:
+    """The API; by default on the settings' database, MLflow registry and API settings."""
+    api = api or get_api_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        services = await anyio.to_thread.run_sync(build_services, engine, source)
+        services = await anyio.to_thread.run_sync(build_services, engine, source, api)
         await anyio.to_thread.run_sync(services.server.start)
         app.state.services = services
         try:
