@@ -11,7 +11,7 @@ from model.tables import parse_list
 from service import audit
 from service.api.deps import CurrentUser, EditorUser, ServicesDep
 from service.api.errors import ApiError, not_found
-from service.api.schemas.catalogue import (ID_PATTERN, OfferingCreate, OfferingPage, OfferingPublic,
+from service.api.schemas.catalogue import (OfferingCreate, OfferingPage, OfferingPublic,
                                            OfferingUpdate, ProgramCreate, ProgramPage,
                                            ProgramPublic, ProgramUpdate)
 from service.storage.schema import CANONICAL
@@ -21,7 +21,7 @@ PROG, OFF = CANONICAL["programs"], CANONICAL["offerings"]
 LIST_FIELDS = ("eligible_job_kinds", "eligible_employment_types", "eligible_units", "eligible_sectors")
 Page = Annotated[int, Query(ge=1, le=100_000)]
 PageSize = Annotated[int, Query(ge=1, le=200)]
-Id = Annotated[str, Path(pattern=ID_PATTERN)]
+Id = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 def _to_db(fields: dict[str, Any]) -> dict[str, Any]:

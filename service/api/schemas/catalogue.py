@@ -13,7 +13,7 @@ from model.tables import parse_targets
 Form = Literal["klasikal", "non_klasikal"]
 Category = Literal[g.PROGRAM_CATEGORIES]  # type: ignore[valid-type]
 Delivery = Literal[tuple(g.DELIVERIES)]  # type: ignore[valid-type]
-ID_PATTERN = r"^[A-Za-z0-9_.\-/]{1,64}$"
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 
 
 def _check_list(values: list[str] | None, allowed: tuple[str, ...], what: str) -> list[str] | None:
