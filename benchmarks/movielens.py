@@ -63,7 +63,11 @@ def synthetic_interactions(
     global_cdf = np.cumsum(weight) / weight.sum()
     taste = np.cumsum(rng.dirichlet(np.full(n_genres, 0.3), n_users), axis=1)
     users = np.repeat(np.arange(n_users), 3 * per_user)
-    g = (taste[users] < rng.random(len(users))[:, None]).sum(axis=1).clip(max=n_genres - 1)
+    draw = rng.random(len(users))
+    g = np.concatenate([  # in blocks: users x genres at once would not fit for big shapes
+        (taste[users[a : a + 500_000]] < draw[a : a + 500_000, None]).sum(axis=1)
+        for a in range(0, len(users), 500_000)
+    ]).clip(max=n_genres - 1)
     pick_genre = by_genre[np.searchsorted(genre_cdf, g + rng.random(len(users)), "right").clip(max=n_items - 1)]
     pick_global = np.searchsorted(global_cdf, rng.random(len(users)), "right").clip(max=n_items - 1)
     items = np.where(rng.random(len(users)) < 0.8, pick_genre, pick_global)

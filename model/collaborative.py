@@ -102,8 +102,9 @@ class ItemCF:
             pass
         _, X = self._history_matrix(interactions)
         self.popularity_ = np.asarray((X > 0).sum(axis=0), dtype=np.float32).ravel()
+        self.pop_order_ = np.argsort(-self.popularity_, kind="stable")
         self.pop_rank_ = np.empty(len(self.item_ids_), dtype=np.int64)
-        self.pop_rank_[np.argsort(-self.popularity_, kind="stable")] = np.arange(len(self.item_ids_))
+        self.pop_rank_[self.pop_order_] = np.arange(len(self.item_ids_))
         n_items = X.shape[1]
         self.method_ = self.method
         if self.method == "auto":
@@ -181,12 +182,15 @@ class ItemCF:
         for a in range(0, n_users, step):
             say(f"recommending: {a:,}/{n_users:,} users")
             block_x = X[a : a + step]
-            block = self._score_rows(block_x)
-            if exclude_seen:
-                r, c = block_x.nonzero()
-                block[r, c] = -np.inf
-            top = _top_k(block, k_eff, self.pop_rank_)
-            vals = np.take_along_axis(block, top, axis=1)
+            if self.method_ == "ease":
+                block = self._score_rows(block_x)
+                if exclude_seen:
+                    r, c = block_x.nonzero()
+                    block[r, c] = -np.inf
+                top = _top_k(block, k_eff, self.pop_rank_)
+                vals = np.take_along_axis(block, top, axis=1)
+            else:
+                top, vals = self._top_k_sparse(block_x, k_eff, exclude_seen)
             keep = np.isfinite(vals)
             users.append(np.repeat(np.arange(a, a + len(top)), keep.sum(axis=1)))
             items.append(top[keep])
@@ -202,6 +206,58 @@ class ItemCF:
                 "score": cat(scores, np.float32),
             }
         )
+
+    def _top_k_sparse(
+        self, X: sp.csr_matrix, k: int, exclude_seen: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top k of non-negative sparse scores (kNN, popular): the stored scores first, then
+        the most popular of the rest; one row at a time, so no users x items block."""
+        if self.method_ == "knn":
+            S = (X @ self.weights_).tocsr()
+            if exclude_seen:
+                S = S - S.multiply(X.astype(bool))
+            S.eliminate_zeros()
+        else:
+            S = sp.csr_matrix(X.shape, dtype=np.float32)
+        top = np.full((X.shape[0], k), -1, dtype=np.int64)
+        vals = np.full((X.shape[0], k), -np.inf, dtype=np.float32)
+        for row in np.flatnonzero(np.diff(S.indptr)):
+            cols, v = S.indices[S.indptr[row] : S.indptr[row + 1]], S.data[S.indptr[row] : S.indptr[row + 1]]
+            if len(v) > k:  # everything tied with the k-th value competes on popularity
+                kth = -np.partition(-v, k - 1)[k - 1]
+                cols, v = cols[v >= kth], v[v >= kth]
+            order = np.lexsort((self.pop_rank_[cols], -v))[:k]
+            top[row, : len(order)], vals[row, : len(order)] = cols[order], v[order]
+        self._fill_by_popularity(top, vals, X if exclude_seen else None)
+        if self.method_ == "popular":
+            filled = top >= 0
+            vals[filled] = self.popularity_[top[filled]]
+        return top, vals
+
+    def _fill_by_popularity(self, top: np.ndarray, vals: np.ndarray, seen: sp.csr_matrix | None) -> None:
+        """Complete rows with fewer than k picks (marked -1) with the most popular items
+        neither picked nor seen, score 0; vectorised over rows."""
+        k = top.shape[1]
+        n_top = (top >= 0).sum(axis=1)
+        rows = np.flatnonzero(n_top < k)
+        if not len(rows):
+            return
+        taken_r, taken_c = np.nonzero(top[rows] >= 0)
+        taken = [(taken_r, top[rows][taken_r, taken_c])]
+        if seen is not None:
+            sub = seen[rows].tocoo()
+            taken.append((sub.row, sub.col))
+        t_row = np.concatenate([t[0] for t in taken]).astype(np.int64)
+        t_rank = self.pop_rank_[np.concatenate([t[1] for t in taken]).astype(np.int64)]
+        width = min(k + int(np.bincount(t_row, minlength=len(rows)).max(initial=0)), len(self.pop_rank_))
+        free = np.ones((len(rows), width), dtype=bool)
+        inside = t_rank < width
+        free[t_row[inside], t_rank[inside]] = False
+        slot = np.cumsum(free, axis=1) - 1 + n_top[rows][:, None]
+        pick = free & (slot < k)
+        r, c = np.nonzero(pick)
+        top[rows[r], slot[r, c]] = self.pop_order_[c]
+        vals[rows[r], slot[r, c]] = 0.0
 
     def _check_params(self) -> None:
         if self.method not in METHODS:
@@ -272,28 +328,31 @@ def _ease_from_inverse(inv: np.ndarray) -> np.ndarray:
 
 
 def knn_weights(X: sp.csr_matrix, neighbours: int, shrink: float, alpha: float) -> sp.csr_matrix:
-    """Sparse item x item similarities, the ``neighbours`` best per row, built in item chunks."""
+    """Sparse item x item similarities, the ``neighbours`` best per row, built in item chunks.
+
+    Only co-occurring pairs are ever materialised, so memory follows the data, not items^2.
+    """
     n_items = X.shape[1]
-    keep = min(neighbours, max(n_items - 1, 1))
     sq = np.asarray(X.multiply(X).sum(axis=0), dtype=np.float64).ravel()
     left, right = sq**alpha, sq ** (1.0 - alpha)
     Xt = X.T.tocsr()
     rows, cols, vals = [], [], []
     step = _chunk_rows(n_items, copies=4)
     for a in range(0, n_items, step):
-        b = min(a + step, n_items)
-        block = (Xt[a:b] @ X).toarray()
-        block /= (left[a:b, None] * right[None, :] + shrink).astype(np.float32)
-        block[np.arange(b - a), np.arange(a, b)] = 0.0
-        top = np.argpartition(-block, keep - 1, axis=1)[:, :keep] if keep < n_items else (
-            np.broadcast_to(np.arange(n_items), block.shape)
-        )
-        top = np.sort(top, axis=1)
-        v = np.take_along_axis(block, top, axis=1)
-        pos = v > 0
-        rows.append(np.repeat(np.arange(a, b), pos.sum(axis=1)))
-        cols.append(top[pos])
-        vals.append(v[pos])
+        co = (Xt[a : a + step] @ X).tocsr()
+        r = np.repeat(np.arange(co.shape[0]), np.diff(co.indptr))
+        sim = (co.data / (left[a + r] * right[co.indices] + shrink)).astype(np.float32)
+        sim[a + r == co.indices] = 0.0
+        chosen = np.ones(len(sim), dtype=bool)
+        for row in np.flatnonzero(np.diff(co.indptr) > neighbours):
+            lo, hi = co.indptr[row], co.indptr[row + 1]
+            best = np.argpartition(sim[lo:hi], hi - lo - neighbours)[hi - lo - neighbours :]
+            chosen[lo:hi] = False
+            chosen[lo + best] = True
+        chosen &= sim > 0
+        rows.append(a + r[chosen])
+        cols.append(co.indices[chosen])
+        vals.append(sim[chosen])
     return sp.csr_matrix(
         (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
         shape=(n_items, n_items),

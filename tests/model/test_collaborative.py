@@ -74,6 +74,28 @@ def test_recommendations_never_repeat_history(random_history, method):
     assert (recs.groupby("user_id")["score"].diff().dropna() <= 0).all()
 
 
+@pytest.mark.parametrize(
+    ("method", "params"), [("ease", {"l2": 10.0}), ("knn", {"neighbours": 2}), ("popular", {})]
+)
+def test_recommend_equals_brute_force_ranking_of_scores(random_history, method, params):
+    """Sort every unseen item by (score desc, popularity desc): the chunked top-k must agree."""
+    recommender = ItemCF(method=method, **params).fit(random_history)
+    histories = pd.concat([random_history, _frame([("cold", "i00"), ("cold", "not-an-item")])])
+    histories = histories[~((histories.user_id == "cold") & (histories.item_id == "i00"))]
+    scores = recommender.score(histories)
+    values = scores.values if method != "popular" else np.tile(
+        recommender.popularity_, (len(scores.user_ids), 1)
+    )
+    got = recommender.recommend(histories, k=6)
+    for row, user in enumerate(scores.user_ids):
+        seen = recommender.item_ids_.get_indexer(histories[histories.user_id == user].item_id)
+        unseen = np.setdiff1d(np.arange(len(recommender.item_ids_)), seen[seen >= 0])
+        order = unseen[np.lexsort((recommender.pop_rank_[unseen], -values[row, unseen]))][:6]
+        mine = got[got.user_id == user]
+        assert list(mine.item_id) == list(recommender.item_ids_[order]), user
+        np.testing.assert_allclose(mine.score, values[row, order], rtol=1e-6)
+
+
 def test_fewer_unseen_items_than_k():
     history = _frame([(1, "a"), (1, "b"), (2, "a"), (2, "c")])
     recs = ItemCF(method="ease", l2=1.0).fit(history).recommend(history, k=10)
