@@ -218,11 +218,12 @@ def make_client(api_world, api_settings):
 
     opened = []
 
-    def make(source=None, **overrides) -> TestClient:
+    def make(source=None, engine=None, **overrides) -> TestClient:
         os.environ["ASN_DATA_DIR"] = str(api_world["data_dir"])
         get_settings.cache_clear()
         settings = api_settings.model_copy(update=overrides)
-        client = TestClient(create_app(api_world["engine"], source or FakeSource(), settings))
+        client = TestClient(create_app(engine or api_world["engine"], source or FakeSource(),
+                                       settings))
         client.__enter__()
         opened.append(client)
         return client
@@ -230,6 +231,7 @@ def make_client(api_world, api_settings):
     yield make
     for client in opened:
         client.__exit__(None, None, None)
+    get_settings.cache_clear()  # a test may have changed settings through the environment
 
 
 @pytest.fixture(scope="session")
