@@ -76,7 +76,7 @@ def reduce_lines(score: np.ndarray, a_ub: sparse.csr_array, b_ub: np.ndarray,
     if lp.status == _LP_INFEASIBLE:
         return Reduction(keep_all, None, -np.inf, -np.inf, infeasible=True)
     if lp.status != _LP_OPTIMAL or lp.x is None:
-        return Reduction(keep_all, None, -np.inf, np.inf)
+        return _fallback(keep_all, score, sparse.csc_array(a_ub), b_ub, lower, order)
     y = np.clip(-lp.ineqlin.marginals, 0.0, None)
     reduced = score - a_ub.T @ y
     locked = lower > 0
@@ -84,8 +84,18 @@ def reduce_lines(score: np.ndarray, a_ub: sparse.csr_array, b_ub: np.ndarray,
     a_csc = sparse.csc_array(a_ub)
     x = fill_plan(np.maximum(np.floor(lp.x + 1e-9), lower), order, a_csc, b_ub)
     if np.any(a_csc @ x > b_ub + 1e-6):
-        return Reduction(keep_all, None, -np.inf, bound)
+        fallback = _fallback(keep_all, score, a_csc, b_ub, lower, order)
+        return Reduction(keep_all, fallback.incumbent, fallback.incumbent_value, bound)
     value = float(score @ x)
     tol = 1e-7 * max(1.0, abs(value))
     drop = ~locked & (reduced < 0) & (bound + reduced < value - tol)
     return Reduction(~drop, x, value, bound)
+
+
+def _fallback(keep: np.ndarray, score: np.ndarray, a_csc: sparse.csc_array, b_ub: np.ndarray,
+              lower: np.ndarray, order: np.ndarray) -> Reduction:
+    """Without a usable LP solution: a greedy plan from the locked lines, if it is feasible."""
+    x = fill_plan(lower.astype(float), order, a_csc, b_ub)
+    if np.any(a_csc @ x > b_ub + 1e-6):
+        return Reduction(keep, None, -np.inf, np.inf)
+    return Reduction(keep, x, float(score @ x), np.inf)

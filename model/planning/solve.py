@@ -94,7 +94,7 @@ def _solve(c: np.ndarray, a_ub: sparse.csr_array, b_ub: np.ndarray, lower: np.nd
            time_limit: float, gap: float):
     return milp(c, integrality=np.ones_like(c), bounds=Bounds(lower, np.ones_like(c)),
                 constraints=[LinearConstraint(a_ub, -np.inf, b_ub)],
-                options={"time_limit": max(time_limit, 0.5), "mip_rel_gap": gap,
+                options={"time_limit": max(time_limit, 0.05), "mip_rel_gap": gap,
                          "presolve": True})
 
 
@@ -114,6 +114,15 @@ def _mandatory_floor(cands: pd.DataFrame, seats: pd.Series, config: PlanConfig,
     if res.x is None:
         raise PlanTimeoutError("no plan for the mandatory lines within the time limit")
     return int(round(-res.fun)), res.status == _OPTIMAL
+
+
+def _seat_bound(score: np.ndarray, cands: pd.DataFrame, seats: pd.Series,
+                config: PlanConfig) -> float:
+    """A bound needing no LP: the best lines per person, and no more lines than seats."""
+    ranked = pd.Series(score).groupby(cands[PERSON].to_numpy()).rank(ascending=False, method="first")
+    best = np.sort(score[ranked.to_numpy() <= config.max_per_person])[::-1]
+    total_seats = int(seats.reindex(cands[OFFERING].unique()).sum())
+    return float(best[:total_seats].sum())
 
 
 def relative_gap(objective: float, bound: float) -> float:
@@ -179,7 +188,9 @@ def solve_plan(candidates: pd.DataFrame, offerings: pd.DataFrame,
     chosen, milp_bound, proven = np.zeros(len(cands), dtype=bool), np.inf, True
     found = False
     message = "every line but the incumbent's fixed by reduced costs"
-    if len(keep):
+    if time.perf_counter() >= deadline and cut.incumbent is not None:
+        proven, message = False, "time limit reached before the MILP; rounded/greedy plan"
+    elif len(keep):
         res = _solve(-score[keep], sparse.csr_array(a_ub[:, keep]), b_ub, lower[keep],
                      deadline - time.perf_counter(), config.mip_rel_gap)
         if res.x is None and cut.incumbent is None:
@@ -198,7 +209,8 @@ def solve_plan(candidates: pd.DataFrame, offerings: pd.DataFrame,
     objective = plan_objective(lines)
     # Lines dropped by the reduction cannot beat the incumbent, so the best plan is at most
     # the larger of the reduced problem's bound and the incumbent, and at most the LP bound.
-    bound = min(cut.bound, max(milp_bound, cut.incumbent_value))
+    bound = min(cut.bound, max(milp_bound, cut.incumbent_value),
+                _seat_bound(score, cands, seats, config))
     optimal = proven and floor_proven
     return PlanResult(
         assignments=lines, objective=objective, status="optimal" if optimal else "time_limit",
