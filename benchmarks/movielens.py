@@ -85,12 +85,13 @@ def run_protocol(data: pd.DataFrame, k: int = 10) -> list[dict]:
     for filter_by in ("user", "item"):
         train, test = stratified_split(data, 0.75, filter_by=filter_by, seed=42)
         for name, params in (("cf-recommend (auto)", {}), ("most popular", {"method": "popular"})):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             recs = fit_recommend(train[["user_id", "item_id"]], k=k, **params)
-            seconds = time.perf_counter() - start
+            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
             rows.append(
                 {"split": f"stratified by {filter_by}", "model": name, **evaluate(test, recs, k),
-                 "seconds": seconds, "train_rows": len(train), "test_rows": len(test)}
+                 "seconds": seconds, "cpu_seconds": cpu, "train_rows": len(train),
+                 "test_rows": len(test)}
             )
     return rows
 
@@ -131,8 +132,11 @@ def main(argv: list[str] | None = None) -> dict:
     if not synthetic:
         print_table([{"split": "stratified (paper)", "model": m, **v} for m, v in PUBLISHED.items()],
                     "Published (Recommenders README, ML-100k)")
+    load = os.getloadavg()
+    print(f"seconds = wall time of fit + recommend; load average {load[0]:.2f} on "
+          f"{os.cpu_count()} cores (a busy machine slows the BLAS inversion a lot)")
     result = {"data": source, "synthetic": synthetic, "n_interactions": len(data), "rows": rows,
-              "published": None if synthetic else PUBLISHED}
+              "published": None if synthetic else PUBLISHED, "load_average": load}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "movielens.json").write_text(json.dumps(result, indent=2))
     print(f"\nwrote {RESULTS / 'movielens.json'}")
