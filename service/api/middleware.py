@@ -35,10 +35,6 @@ async def _send_json(send: Send, status: int, detail: str,
     await send({"type": "http.response.body", "body": body})
 
 
-class _TooLarge(Exception):
-    pass
-
-
 class BodyLimitMiddleware:
     """413 when a request body exceeds its limit (declared length or bytes actually sent).
 
@@ -63,27 +59,36 @@ class BodyLimitMiddleware:
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             return await _send_json(send, 413, f"request body over the limit of {limit:,} bytes")
-        seen, started = 0, False
+        seen, started, refused = 0, False, False
 
         async def limited_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
-                    raise _TooLarge
+                    # Answer now and tell the app the client went away: FastAPI would turn an
+                    # exception raised while it reads the body into a 400.
+                    refused = True
+                    if not started:
+                        await _send_json(send, 413, f"request body over the limit of {limit:,} bytes")
+                    return {"type": "http.disconnect"}
             return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
+            if refused:
+                return  # the 413 has been sent; drop whatever the app still says
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
             await self.app(scope, limited_receive, tracking_send)
-        except _TooLarge:
-            if not started:
-                await _send_json(send, 413, f"request body over the limit of {limit:,} bytes")
+        except Exception:
+            if not refused:
+                raise
 
 
 class TimeoutMiddleware:
@@ -107,9 +112,9 @@ class TimeoutMiddleware:
         try:
             await asyncio.wait_for(self.app(scope, receive, tracking_send), seconds)
         except TimeoutError:
-            access_log.warning("request timed out after %.0f s", seconds)
+            access_log.warning("request timed out after %g s", seconds)
             if not started:
-                await _send_json(send, 503, f"the request took longer than {seconds:.0f} s; "
+                await _send_json(send, 503, f"the request took longer than {seconds:g} s; "
                                  "try again or narrow it",
                                  [(b"retry-after", str(self.retry_after).encode())])
 

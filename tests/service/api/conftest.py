@@ -252,6 +252,14 @@ def login(client: TestClient, username: str, password: str = PASSWORD) -> dict[s
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
+def bearer(client: TestClient, username: str, role: str) -> dict[str, str]:
+    """Headers with a token minted directly (no password hashing in the timed path)."""
+    from service.auth import tokens
+
+    token, _ = tokens.issue(client.app.state.services.jwt_secret, username, role, minutes=5)
+    return {"Authorization": f"Bearer {token}"}
+
+
 @pytest.fixture(scope="session")
 def headers(client, api_world):
     """Authorization headers by role: admin, analyst, head (Dinas Kesehatan), head_bkpsdm."""
@@ -266,6 +274,6 @@ def kit():
     """Helpers and sample ids for tests (test modules cannot import conftest)."""
     from types import SimpleNamespace
 
-    return SimpleNamespace(FakeSource=FakeSource, FakeRecommender=FakeRecommender, login=login,
+    return SimpleNamespace(FakeSource=FakeSource, FakeRecommender=FakeRecommender, login=login, bearer=bearer,
                            HEALTH=HEALTH, BKPSDM=BKPSDM, SITI=SITI, ANDI=ANDI, FORMULA=FORMULA,
                            BUDI=BUDI, RUDI=RUDI, PASSWORD=PASSWORD)
