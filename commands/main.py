@@ -29,6 +29,7 @@ _COMMAND_MODULES = (
     "commands.planning",
     "commands.risk",
     "commands.demo",
+    "commands.serving",
 )
 
 for _name in _COMMAND_MODULES:
