@@ -94,29 +94,39 @@ def _top(rng: np.random.Generator, utility: np.ndarray, counts: np.ndarray, k: i
     return rows[keep], cols[keep]
 
 
+def _gumbel(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
+    """Standard Gumbel noise in float32 (cheaper than ``rng.gumbel`` for big matrices)."""
+    u = rng.random(shape, dtype=np.float32)
+    return -np.log(-np.log(np.clip(u, 1e-7, 1 - 1e-7)))
+
+
 def choose(rng: np.random.Generator, cast: Cast, rows: slice, age: np.ndarray,
            prop_logit: np.ndarray, eligible: np.ndarray, params: t.TruthParams) -> pd.DataFrame:
     """Self-enrolled and nominated picks of one block, with the pair-level truth."""
     blogit, ffit, taste = pair_matrices(cast, rows, age, params)
-    n = blogit.shape[0]
     planted_online = (cast.planted[rows, None] & cast.online[None, :]) * params.u_planted_online
     common = params.u_popularity * cast.popularity[None, :] + planted_online
-    u_self = (params.u_benefit * blogit + params.u_taste * taste + common
-              + params.u_convenience * cast.convenient[None, :]
-              + rng.gumbel(size=blogit.shape).astype(np.float32))
-    u_self[~eligible] = -np.inf
     n_self = np.minimum(rng.poisson(params.self_rate * t.sigmoid(prop_logit[rows])), MAX_SELF)
-    r1, c1 = _top(rng, u_self, n_self, MAX_SELF)
-    del u_self
-    u_nom = (params.n_benefit * blogit + common
-             + params.n_noise * rng.gumbel(size=blogit.shape).astype(np.float32))
-    u_nom += 50.0 * cast.mandatory[None, :]  # mandatory programs come first when eligible
-    u_nom[~eligible] = -np.inf
     n_nom = np.minimum(rng.poisson(params.nominate_rate * cast.nominate_mult[rows]),
                        MAX_NOMINATED)
     must = (eligible & cast.mandatory[None, :]).any(axis=1)
     n_nom = np.maximum(n_nom, must.astype(int))
-    r2, c2 = _top(rng, u_nom, n_nom, MAX_NOMINATED)
+    # Utilities only for the rows that pick anything this quarter.
+    s_rows = np.flatnonzero(n_self > 0)
+    u_self = (params.u_benefit * blogit[s_rows] + params.u_taste * taste[s_rows]
+              + common[s_rows] + params.u_convenience * cast.convenient[None, :]
+              + _gumbel(rng, (len(s_rows), blogit.shape[1])))
+    u_self[~eligible[s_rows]] = -np.inf
+    r1, c1 = _top(rng, u_self, n_self[s_rows], MAX_SELF)
+    r1 = s_rows[r1]
+    del u_self
+    n_rows = np.flatnonzero(n_nom > 0)
+    u_nom = (params.n_benefit * blogit[n_rows] + common[n_rows]
+             + params.n_noise * _gumbel(rng, (len(n_rows), blogit.shape[1])))
+    u_nom += 50.0 * cast.mandatory[None, :]  # mandatory programs come first when eligible
+    u_nom[~eligible[n_rows]] = -np.inf
+    r2, c2 = _top(rng, u_nom, n_nom[n_rows], MAX_NOMINATED)
+    r2 = n_rows[r2]
     r, c = np.concatenate([r2, r1]), np.concatenate([c2, c1])
     picks = pd.DataFrame({"e": r + rows.start, "p": c,
                           "nominated": np.arange(len(r)) < len(r2)})
