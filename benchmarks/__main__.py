@@ -9,6 +9,7 @@ MODULES = (
     "benchmarks.movielens",
     "benchmarks.cf_speed",
     "benchmarks.import_speed",
+    "benchmarks.synthetic_speed",
 )
 
 
