@@ -13,6 +13,10 @@ from model.planning.result import PlanResult
 _TOL_IDR = 0.5
 
 
+def _pairs(frame: pd.DataFrame, n: int) -> list[tuple[str, str]]:
+    return list(frame[[PERSON, OFFERING]].head(n).itertuples(index=False, name=None))
+
+
 def _mandatory_crowded_out(lines: pd.DataFrame, cands: pd.DataFrame, seats: pd.Series,
                            config: PlanConfig) -> list[str]:
     """Mandatory lines left out that would fit once the optional, unlocked lines are removed.
@@ -28,7 +32,8 @@ def _mandatory_crowded_out(lines: pd.DataFrame, cands: pd.DataFrame, seats: pd.S
     out = []
     waiting = cands[cands[MANDATORY] & ~excluded_mask(cands, config)]
     for row in waiting.itertuples(index=False):
-        person, program, offering = getattr(row, PERSON), getattr(row, PROGRAM), getattr(row, OFFERING)
+        person, program = getattr(row, PERSON), getattr(row, PROGRAM)
+        offering = getattr(row, OFFERING)
         if (person, program) in covered:
             continue
         if (seats_left[offering] >= 1 and getattr(row, COST) <= budget_left + _TOL_IDR
@@ -68,7 +73,7 @@ def check_plan(plan: PlanResult | pd.DataFrame, candidates: pd.DataFrame,
     stray = lines["_merge"] == "left_only"
     if stray.any():
         problems.append(f"{int(stray.sum())} line(s) are not candidates, e.g. "
-                        f"{list(lines.loc[stray, [PERSON, OFFERING]].head(3).itertuples(index=False, name=None))}")
+                        f"{_pairs(lines[stray], 3)}")
     lines = lines[~stray].drop(columns="_merge")
     lines[MANDATORY] = lines[MANDATORY].astype(bool)
     lines[LOCKED] = lines[LOCKED].astype(bool)
@@ -91,8 +96,7 @@ def check_plan(plan: PlanResult | pd.DataFrame, candidates: pd.DataFrame,
         problems.append(f"locked line(s) missing from the plan: {missing[:5]}")
     banned = lines[excluded_mask(lines, config)]
     if len(banned):
-        problems.append(f"excluded line(s) in the plan: "
-                        f"{list(banned[[PERSON, OFFERING]].head(5).itertuples(index=False, name=None))}")
+        problems.append(f"excluded line(s) in the plan: {_pairs(banned, 5)}")
     if config.mandatory_first:
         problems += _mandatory_crowded_out(lines, cands, seats, config)
     for unit, share in config.min_unit_share.items():

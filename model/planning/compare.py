@@ -69,6 +69,7 @@ def compare_plans(plans: dict[str, PlanResult], candidates: pd.DataFrame, config
         keys = plan.assignments[[PERSON, OFFERING]].astype(str)
         lines = keys.merge(cands, on=[PERSON, OFFERING], how="inner")
         expected_jp = float((lines[JP] * lines[P_COMPLETE]).sum())
+        cost = float(lines[COST].sum())
         seats_by_unit = lines.groupby(UNIT).size().reindex(all_units, fill_value=0)
         violations = (len(check_plan(plan, candidates, offerings, config))
                       if offerings is not None else np.nan)
@@ -80,8 +81,8 @@ def compare_plans(plans: dict[str, PlanResult], candidates: pd.DataFrame, config
             "expected_completions": float(lines[P_COMPLETE].sum()),
             "expected_jp": expected_jp,
             "expected_reach_jp_duty": expected_reach_jp_duty(lines),
-            "cost_idr": float(lines[COST].sum()),
-            "cost_per_expected_jp": float(lines[COST].sum()) / expected_jp if expected_jp else np.nan,
+            "cost_idr": cost,
+            "cost_per_expected_jp": cost / expected_jp if expected_jp else np.nan,
             "units_served": int((seats_by_unit > 0).sum()),
             "seat_gini_units": gini(seats_by_unit.to_numpy()),
             "mandatory_lines": int(lines["mandatory"].sum()),

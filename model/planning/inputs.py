@@ -102,12 +102,14 @@ class PlanConfig:
         if not self.jp_duty > 0:
             problems.append(f"jp_duty must be > 0, got {self.jp_duty}")
         if self.unit_share_of not in ("budget", "seats"):
-            problems.append(f"unit_share_of must be 'budget' or 'seats', got {self.unit_share_of!r}")
+            problems.append(
+                f"unit_share_of must be 'budget' or 'seats', got {self.unit_share_of!r}")
         bad = {u: s for u, s in self.min_unit_share.items() if not 0 <= s <= 1}
         if bad:
             problems.append(f"min_unit_share values must be in [0, 1], got {bad}")
         if sum(self.min_unit_share.values()) > 1 + 1e-9:
-            problems.append(f"min_unit_share adds up to {sum(self.min_unit_share.values()):.3f} > 1")
+            total = sum(self.min_unit_share.values())
+            problems.append(f"min_unit_share adds up to {total:.3f} > 1")
         if not self.time_limit_s > 0:
             problems.append(f"time_limit_s must be > 0, got {self.time_limit_s}")
         if not 0 <= self.mip_rel_gap < 1:
@@ -183,7 +185,8 @@ def validate_candidates(candidates: pd.DataFrame, offerings: pd.DataFrame,
     dup = out.duplicated([PERSON, OFFERING])
     if dup.any():
         pairs = list(out.loc[dup, [PERSON, OFFERING]].head(3).itertuples(index=False, name=None))
-        raise PlanInputError(f"candidates has duplicate (person_key, offering_id) rows, e.g. {pairs}")
+        raise PlanInputError(
+            f"candidates has duplicate (person_key, offering_id) rows, e.g. {pairs}")
     program_of = offerings.set_index(OFFERING)[PROGRAM]
     unknown = ~out[OFFERING].isin(program_of.index)
     if unknown.any():
@@ -219,7 +222,8 @@ def check_locks(candidates: pd.DataFrame, offerings: pd.DataFrame, config: PlanC
     known = set(zip(candidates[PERSON], candidates[OFFERING]))
     absent = sorted(p for p in config.locked if p not in known)
     if absent:
-        raise PlanInfeasibleError(f"locked pair(s) are not candidates (not eligible?): {absent[:5]}")
+        raise PlanInfeasibleError(
+            f"locked pair(s) are not candidates (not eligible?): {absent[:5]}")
     locked = candidates[candidates[LOCKED]]
     clash = locked[excluded_mask(locked, config)]
     if len(clash):
@@ -233,8 +237,8 @@ def check_locks(candidates: pd.DataFrame, offerings: pd.DataFrame, config: PlanC
     per_offering = locked.groupby(OFFERING).size()
     over = per_offering[per_offering > seats.reindex(per_offering.index)]
     if len(over):
-        raise PlanInfeasibleError(f"locked lines exceed the seats of offering(s) "
-                                  f"{ {o: f'{n} locked for {seats[o]} seats' for o, n in over.items()} }")
+        detail = {o: f"{n} locked for {seats[o]} seats" for o, n in over.items()}
+        raise PlanInfeasibleError(f"locked lines exceed the seats of offering(s) {detail}")
     per_person = locked.groupby(PERSON).size()
     if (per_person > config.max_per_person).any():
         people = list(per_person[per_person > config.max_per_person].index[:5])

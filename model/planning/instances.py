@@ -11,7 +11,8 @@ import pandas as pd
 def random_instance(n_people: int = 6000, n_programs: int = 35, n_offerings: int = 40,
                     per_person: int = 10, seats: tuple[int, int] = (20, 40),
                     max_cost_idr: float = 7_500_000, n_units: int = 60,
-                    mandatory_rate: float = 0.03, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+                    mandatory_rate: float = 0.03,
+                    seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Candidates and offerings of a synthetic quarter.
 
     Program 0 is a mandatory basic training (Latsar-like, two offerings if there are enough)
@@ -37,7 +38,8 @@ def random_instance(n_people: int = 6000, n_programs: int = 35, n_offerings: int
         "offering_id": [f"O{i:03d}" for i in range(n_offerings)],
         "program_id": [f"P{k:02d}" for k in program_of],
         "seats": rng.integers(seats[0], seats[1] + 1, n_offerings),
-        "start_date": [quarter + dt.timedelta(days=int(d)) for d in rng.integers(0, 80, n_offerings)],
+        "start_date": [quarter + dt.timedelta(days=int(d))
+                       for d in rng.integers(0, 80, n_offerings)],
     })
     person_unit = rng.integers(0, n_units, n_people)
     mandatory_person = rng.random(n_people) < mandatory_rate

@@ -119,7 +119,8 @@ def _mandatory_floor(cands: pd.DataFrame, seats: pd.Series, config: PlanConfig,
 def _seat_bound(score: np.ndarray, cands: pd.DataFrame, seats: pd.Series,
                 config: PlanConfig) -> float:
     """A bound needing no LP: the best lines per person, and no more lines than seats."""
-    ranked = pd.Series(score).groupby(cands[PERSON].to_numpy()).rank(ascending=False, method="first")
+    ranked = pd.Series(score).groupby(cands[PERSON].to_numpy()).rank(ascending=False,
+                                                                      method="first")
     best = np.sort(score[ranked.to_numpy() <= config.max_per_person])[::-1]
     total_seats = int(seats.reindex(cands[OFFERING].unique()).sum())
     return float(best[:total_seats].sum())

@@ -186,7 +186,8 @@ def small_instances(draw, with_extras: bool = True):
         for o, p in zip(offer_ids, program_of):
             if draw(st.booleans()):
                 rows.append({"person_key": f"E{i}", "offering_id": o, "program_id": p,
-                             "unit": unit, "cost_idr": cost[p], "jp": draw(st.sampled_from([0, 8, 24])),
+                             "unit": unit, "cost_idr": cost[p],
+                             "jp": draw(st.sampled_from([0, 8, 24])),
                              "relevance": draw(st.integers(0, 10)) / 10,
                              "p_complete": draw(st.integers(1, 10)) / 10,
                              "jp_shortfall": shortfall, "mandatory": duty[p],
@@ -203,7 +204,8 @@ def small_instances(draw, with_extras: bool = True):
     if with_extras:
         extras = {
             "locked": set(draw(st.lists(st.sampled_from(pairs), max_size=2))),
-            "excluded_people": set(draw(st.lists(st.sampled_from(sorted(set(candidates["person_key"]))), max_size=1))),
+            "excluded_people": set(draw(st.lists(
+                st.sampled_from(sorted(set(candidates["person_key"]))), max_size=1))),
             "excluded_offerings": set(draw(st.lists(st.sampled_from(offer_ids), max_size=1))),
             "mandatory_first": draw(st.booleans()),
             "jp_weight": draw(st.sampled_from([0.0, 0.5, 2.0])),
@@ -211,7 +213,8 @@ def small_instances(draw, with_extras: bool = True):
         }
         if draw(st.booleans()):
             extras["unit_share_of"] = draw(st.sampled_from(["budget", "seats"]))
-            extras["min_unit_share"] = {f"U{draw(st.integers(0, 2))}": draw(st.sampled_from([0.1, 0.3]))}
+            unit = f"U{draw(st.integers(0, 2))}"
+            extras["min_unit_share"] = {unit: draw(st.sampled_from([0.1, 0.3]))}
     budget = draw(st.integers(0, int(candidates["cost_idr"].sum()) + 1))
     config = PlanConfig(budget_idr=budget, max_per_person=draw(st.integers(1, 2)), **extras)
     return candidates, offerings, config
