@@ -21,14 +21,17 @@ class ModelConfig:
     )
     train_quarters: int = 8          # quarters of history the ranker learns from
     popularity_quarters: int = 4     # window of the popularity signals
-    negatives_per_query: int = 30    # sampled non-chosen candidates per person and quarter
+    negatives_per_query: int = 12    # sampled non-chosen candidates per person and quarter
     cf_l2: float = 50.0              # EASE regularisation for the collaborative signal
-    ranker_max_iter: int = 200
-    ranker_learning_rate: float = 0.08
-    ranker_max_leaf_nodes: int = 31
-    engagement_max_iter: int = 200
-    engagement_learning_rate: float = 0.06
+    ranker_max_iter: int = 120
+    ranker_learning_rate: float = 0.1
+    ranker_max_leaf_nodes: int = 15
+    engagement_max_iter: int = 120
+    engagement_learning_rate: float = 0.08
     mandatory_first: bool = True
+    # Threads for the gradient-boosting and BLAS pools. One by default: with more, a busy
+    # machine (a retrain beside the service, two workers) made fits 10-20x slower here.
+    threads: int = 1
     seed: int = 7
 
     def duty_for(self, employment_type: str | None) -> float:

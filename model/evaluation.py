@@ -18,7 +18,7 @@ from model.baselines import BASELINES, rank_by
 from model.candidates import candidate_pairs, offered_programs
 from model.metrics import catalogue_coverage, probability_metrics, ranking_metrics, reliability_curve
 from model.recommender import Recommender
-from model.snapshot import PERSON
+from model.snapshot import PERSON, conform
 from model.training_data import engagement_examples, prepare_quarter, quarter_outcomes, yearly_jp
 
 Oracle = Callable[[pd.DataFrame], np.ndarray]
@@ -94,8 +94,7 @@ def _engagement(rec: Recommender, frames, as_of: str) -> dict:
             if (m := (band == b).to_numpy()).sum() >= 30}
     year = as_of[:4]
     jp = yearly_jp(frames)
-    last_enrol = pd.to_datetime(frames["enrollments"]["date"]).max()
-    if last_enrol >= pd.Timestamp(f"{year}-12-01"):
+    if (conform(frames)["enrollments"]["quarter"] >= f"{year}Q4").any():
         people = qd.people[qd.snap.people["active"].to_numpy(dtype=bool)]
         total = jp.reindex(pd.MultiIndex.from_arrays([people.index, [year] * len(people)]))
         duty = qd.snap.people.loc[people.index, "jp_duty"].to_numpy()
@@ -110,6 +109,7 @@ def evaluate(frames: dict[str, pd.DataFrame], as_of: str, k: int = 10,
              oracle: Oracle | None = None, recommender: Recommender | None = None,
              progress=None) -> dict:
     """Train before ``as_of`` (unless a fitted recommender is given) and test on ``as_of``."""
+    frames = conform(frames)
     rec = recommender or Recommender().fit(frames, as_of, progress=progress)
     ranking, groups, info = _ranking(rec, frames, as_of, k, oracle)
     result = {"as_of": as_of, "k": k, "ranking": ranking, "ranking_by_group": groups,

@@ -14,6 +14,7 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from model import quarters as qt
 from model.candidates import candidate_pairs, offered_programs
@@ -23,7 +24,7 @@ from model.engagement import CompletionModel, DutyModel, ExpectedJPModel
 from model.features import pair_features, person_features
 from model.ranker import Ranker
 from model.reasons import SIGNALS, word_reasons
-from model.snapshot import PERSON, Snapshot, build_snapshot
+from model.snapshot import PERSON, Snapshot, build_snapshot, conform
 from model.training_data import (cf_scores, duty_examples, engagement_examples, fit_cf,
                                  prepare_quarter, ranking_examples, training_quarters, yearly_jp)
 
@@ -48,9 +49,14 @@ class Recommender:
     def fit(self, frames: dict[str, pd.DataFrame], as_of: str,
             progress: Progress | None = None) -> "Recommender":
         """Learn from the ``config.train_quarters`` quarters before ``as_of``."""
+        with threadpool_limits(self.config.threads):
+            return self._fit(frames, as_of, progress)
+
+    def _fit(self, frames, as_of: str, progress: Progress | None) -> "Recommender":
         cfg = self.config
         rng = np.random.default_rng(cfg.seed)
         started = time.perf_counter()
+        frames = conform(frames)
         quarters = training_quarters(as_of, cfg.train_quarters)
         jp_by_year = yearly_jp(frames)
         rank_ex, eng_ex, duty_ex = [], [], []
@@ -99,6 +105,10 @@ class Recommender:
 
     def score_pairs(self, ctx: Context, pairs: pd.DataFrame) -> pd.DataFrame:
         """Features, relevance, P(complete) and expected benefit of given pairs."""
+        with threadpool_limits(self.config.threads):
+            return self._score_pairs(ctx, pairs)
+
+    def _score_pairs(self, ctx: Context, pairs: pd.DataFrame) -> pd.DataFrame:
         feats = pair_features(ctx.snap, pairs[[PERSON, "program_id"]].reset_index(drop=True),
                               ctx.people, cf_scores(self.cf_, ctx.snap, pairs),
                               self.config.popularity_quarters)
@@ -176,12 +186,9 @@ def _empty_result() -> pd.DataFrame:
 
 
 def default_as_of(frames: dict[str, pd.DataFrame]) -> str:
-    """The quarter after the latest complete quarter in the data (train on all of it)."""
-    enr = frames["enrollments"]
-    last = pd.to_datetime(enr["date"]).max()
-    if pd.isna(last):
+    """The quarter after the latest quarter with enrollments (train on all of the history)."""
+    quarters = conform(frames)["enrollments"]["quarter"].dropna()
+    if quarters.empty:
         raise ValueError("no enrollments: nothing to learn from")
-    q = qt.quarter_of(last)
-    # A quarter is complete when the data reaches its last month.
-    complete = q if last.month in (3, 6, 9, 12) and last.day >= 15 else qt.shift(q, -1)
-    return qt.shift(complete, 1)
+    last = max(quarters.unique(), key=qt.parse_quarter)
+    return qt.shift(last, 1)

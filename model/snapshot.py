@@ -26,27 +26,54 @@ PERSON = "person_key"
 _ALIASES = {"employee_id": PERSON, "head_employee_id": "head_person_key"}
 
 
-def conform(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Return frames with every canonical column present (missing optional ones as NA)."""
-    out: dict[str, pd.DataFrame] = {}
+class Frames(dict):
+    """Canonical frames conformed once (see ``conform``); passing them again costs nothing."""
+
+
+def _blank_to_na(col: pd.Series) -> pd.Series:
+    if not (col.dtype == object or isinstance(col.dtype, pd.StringDtype)):
+        return col
+    text = col.astype("string")
+    return col.mask(text.str.strip().eq("").fillna(False))
+
+
+def conform(frames: dict[str, pd.DataFrame]) -> Frames:
+    """Frames with every canonical column present (missing optional ones as NA), blank cells as
+    NA, dates parsed, ids as text, and each enrollment's quarter in column ``quarter``."""
+    if isinstance(frames, Frames):
+        return frames
+    out = Frames()
     for name, table in TABLES.items():
         df = frames.get(name)
         df = pd.DataFrame() if df is None else df.copy()
         for col in table.names:
             target = _ALIASES.get(col, col)
-            if target not in df.columns and col not in df.columns:
+            if target not in df.columns:
                 df[target] = pd.NA
-        for col, kind in ((c.name, c.kind) for c in table.columns):
-            target = _ALIASES.get(col, col)
-            if kind == "date" and target in df.columns:
+        for c in table.columns:
+            target = _ALIASES.get(c.name, c.name)
+            if c.kind == "date":
                 df[target] = pd.to_datetime(df[target], errors="coerce")
+            elif c.kind in ("str", "list", "targets"):
+                df[target] = _blank_to_na(df[target])
         out[name] = df
+    off = out["offerings"]
+    off["program_id"] = off["program_id"].astype("string")
+    off["quarter"] = qt.quarters_of(off["start_date"])
+    enr = out["enrollments"]
+    enr = enr[enr[PERSON].notna() & enr["program_id"].notna()].copy()
+    enr[PERSON] = enr[PERSON].astype(str)
+    enr["program_id"] = enr["program_id"].astype(str)
+    enr["quarter"] = enrollment_quarters(enr, off)
+    enr["jp_earned"] = pd.to_numeric(enr["jp_earned"], errors="coerce").fillna(0.0)
+    out["enrollments"] = enr.reset_index(drop=True)
     return out
 
 
 def enrollment_quarters(enrollments: pd.DataFrame, offerings: pd.DataFrame) -> pd.Series:
     """Quarter of each enrollment: its offering's start quarter, else the enrollment date's."""
-    start = enrollments["offering_id"].map(offerings.set_index("offering_id")["start_date"])
+    starts = offerings.drop_duplicates("offering_id").set_index("offering_id")["start_date"]
+    start = enrollments["offering_id"].map(starts)
     when = pd.to_datetime(start).fillna(pd.to_datetime(enrollments["date"]))
     return qt.quarters_of(when)
 
@@ -78,8 +105,8 @@ def _review_end(period: pd.Series) -> pd.Series:
     """Date on which a review period ends (year -> 31 Dec; YYYY-S1 -> 30 Jun)."""
     p = period.astype("string").str.strip().str.upper()
     year = pd.to_numeric(p.str.slice(0, 4), errors="coerce")
-    semester = p.str.extract(r"S([12])$")[0]
-    month = np.where(semester == "1", 6, 12)
+    semester = p.str.extract(r"S([12])$")[0].fillna("")
+    month = np.where((semester == "1").to_numpy(dtype=bool), 6, 12)
     return pd.to_datetime(
         pd.DataFrame({"year": year, "month": month, "day": np.where(month == 6, 30, 31)}),
         errors="coerce",
@@ -144,21 +171,13 @@ def build_snapshot(frames: dict[str, pd.DataFrame], as_of: str,
     f = conform(frames)
     start = pd.Timestamp(qt.quarter_start(as_of))
 
-    offerings = f["offerings"].copy()
-    offerings["program_id"] = offerings["program_id"].astype(str)
-    offerings["quarter"] = qt.quarters_of(offerings["start_date"])
+    offerings = f["offerings"]
     people = _people(f["employees"], f["units"], start, config)
     programs = _programs(f["programs"], offerings)
 
     enr = f["enrollments"]
-    enr = enr[enr[PERSON].notna() & enr["program_id"].notna()].copy()
-    enr[PERSON] = enr[PERSON].astype(str)
-    enr["program_id"] = enr["program_id"].astype(str)
-    enr["quarter"] = enrollment_quarters(enr, offerings)
-    before = (enr["quarter"].map(lambda q: qt.parse_quarter(q) < qt.parse_quarter(as_of))
-              & (enr["date"] < start))
-    history = enr[before].reset_index(drop=True)
-    history["jp_earned"] = pd.to_numeric(history["jp_earned"], errors="coerce").fillna(0.0)
+    # Quarter labels sort as text (YYYYQn), so a string comparison orders them.
+    history = enr[(enr["quarter"] < as_of) & (enr["date"] < start)].reset_index(drop=True)
 
     comp = f["competencies"]
     codes = sorted(set(comp["code"].dropna().astype(str))

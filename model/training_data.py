@@ -19,7 +19,7 @@ from model.candidates import candidate_pairs, offered_programs
 from model.collaborative import ItemCF
 from model.config import ModelConfig
 from model.features import pair_features, person_features
-from model.snapshot import PERSON, Snapshot, build_snapshot, conform, enrollment_quarters
+from model.snapshot import PERSON, Snapshot, build_snapshot, conform
 
 
 @dataclass
@@ -57,12 +57,8 @@ def cf_scores(cf: ItemCF | None, snap: Snapshot, pairs: pd.DataFrame) -> np.ndar
 
 def quarter_outcomes(frames: dict[str, pd.DataFrame], quarter: str) -> pd.DataFrame:
     """Enrollments whose quarter is ``quarter``, with a ``completed`` flag (0/1)."""
-    f = conform(frames)
-    enr = f["enrollments"].dropna(subset=[PERSON, "program_id"]).copy()
-    enr[PERSON] = enr[PERSON].astype(str)
-    enr["program_id"] = enr["program_id"].astype(str)
-    off = f["offerings"].assign(program_id=lambda d: d["program_id"].astype(str))
-    enr = enr[enrollment_quarters(enr, off).to_numpy() == quarter]
+    enr = conform(frames)["enrollments"]
+    enr = enr[enr["quarter"] == quarter]
     out = enr.assign(completed=(enr["status"] == "completed").astype(int))
     return (out.groupby([PERSON, "program_id"], as_index=False)["completed"].max())
 
@@ -126,12 +122,8 @@ def engagement_examples(qd: QuarterData, config: ModelConfig) -> pd.DataFrame:
 
 def yearly_jp(frames: dict[str, pd.DataFrame]) -> pd.Series:
     """JP earned per (person_key, year) over the whole data (labels of the duty model)."""
-    f = conform(frames)
-    enr = f["enrollments"].dropna(subset=[PERSON]).copy()
-    off = f["offerings"].assign(program_id=lambda d: d["program_id"].astype(str))
-    enr["year"] = enrollment_quarters(enr, off).str.slice(0, 4)
-    enr["jp_earned"] = pd.to_numeric(enr["jp_earned"], errors="coerce").fillna(0.0)
-    return enr.groupby([enr[PERSON].astype(str), "year"])["jp_earned"].sum()
+    enr = conform(frames)["enrollments"]
+    return enr.groupby([enr[PERSON], enr["quarter"].str.slice(0, 4).rename("year")])["jp_earned"].sum()
 
 
 def duty_examples(qd: QuarterData, jp_by_year: pd.Series) -> pd.DataFrame:
