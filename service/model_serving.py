@@ -93,7 +93,7 @@ class RegistrySource:
     def champion(self) -> str:
         from model import registry
 
-        return registry.version_info(self._get_client(), registry.CHAMPION).version
+        return str(registry.version_info(self._get_client(), registry.CHAMPION).version)
 
     def load(self, version: str) -> Loaded:
         from model import registry
@@ -108,7 +108,7 @@ class RegistrySource:
             except Exception as exc:  # a missing card must not stop serving
                 log.warning("model card %s of version %s unavailable: %s", ext, version,
                             type(exc).__name__)
-        return Loaded(recommender, info.version, info.run_id, info.sha256, metrics,
+        return Loaded(recommender, str(info.version), info.run_id, info.sha256, metrics,
                       cards.get("md"), cards.get("html"))
 
     def _artifact_text(self, run_id: str, path: str) -> str:
