@@ -16,7 +16,7 @@ import tempfile
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Mapping, Protocol
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,9 @@ class Serving:
     data_version: int
     loaded_at: dt.datetime
     context_built_at: dt.datetime
+    # Default-parameter top-k of every person (person_key -> rows, best first), or None.
+    precomputed: Mapping[str, list[dict]] | None = None
+    precomputed_k: int = 0
 
     @property
     def recommender(self) -> Any:
@@ -133,13 +136,18 @@ class ModelServer:
         frames: returns the pseudonymised model frames (``load_model_frames(engine)``).
         data_version: returns a number that grows when the data changes.
         poll_seconds: how often the champion alias and data version are checked (0: never).
+        precompute_k: with each new state, rank the top ``precompute_k`` programs of everyone
+            (default filters) in batches before the swap, so that a single-employee request is a
+            lookup; 0 scores every request live.
     """
 
     def __init__(self, source: ModelSource, frames: Callable[[], dict],
                  data_version: Callable[[], int], poll_seconds: float = 60.0,
-                 rebuild_delay: float = 0.2):
+                 rebuild_delay: float = 0.2, precompute_k: int = 0,
+                 precompute_batch: int = 500):
         self.source, self._frames, self._data_version = source, frames, data_version
         self.poll_seconds, self.rebuild_delay = poll_seconds, rebuild_delay
+        self.precompute_k, self.precompute_batch = precompute_k, precompute_batch
         self._state: Serving | None = None
         self._swap_lock = threading.Lock()
         self._load_lock = threading.Lock()  # one load or rebuild at a time
@@ -199,12 +207,13 @@ class ModelServer:
                 loaded = self.source.load(version)
                 data_version = self._data_version()
                 ctx = loaded.recommender.context(self._frames())
+                top = self._precompute(loaded.recommender, ctx)
             except Exception as exc:
                 self._failed_version = version
                 self._fail(f"version {version} failed to load: {type(exc).__name__}: {exc}")
                 return "failed"
             now = _now()
-            self._swap(Serving(loaded, ctx, data_version, now, now))
+            self._swap(Serving(loaded, ctx, data_version, now, now, top, self.precompute_k))
             self._failed_version = None
             with self._swap_lock:
                 self._last_error = self._last_error_at = None
@@ -220,6 +229,7 @@ class ModelServer:
             try:
                 data_version = self._data_version()
                 ctx = current.recommender.context(self._frames())
+                top = self._precompute(current.recommender, ctx)
             except Exception as exc:
                 self._fail(f"context rebuild failed: {type(exc).__name__}: {exc}")
                 return False
@@ -227,9 +237,21 @@ class ModelServer:
                 # A model swapped in meanwhile already built its own, newer Context.
                 if self._state is current:
                     self._state = replace(current, ctx=ctx, data_version=data_version,
-                                          context_built_at=_now())
+                                          context_built_at=_now(), precomputed=top)
             log.info("context rebuilt for data version %s", data_version)
             return True
+
+    def _precompute(self, recommender: Any, ctx: Any) -> dict[str, list[dict]] | None:
+        if self.precompute_k <= 0:
+            return None
+        people = list(ctx.people.index)
+        out: dict[str, list[dict]] = {p: [] for p in people}
+        for start in range(0, len(people), self.precompute_batch):
+            frame = recommender.recommend(ctx, persons=people[start:start + self.precompute_batch],
+                                          k=self.precompute_k, reasons=True)
+            for row in frame.to_dict("records"):
+                out[row["person_key"]].append(row)
+        return out
 
     # ------------------------------------------------------------------ background
     def data_changed(self) -> None:

@@ -45,7 +45,7 @@ def build_services(engine: sa.Engine | None = None, source: ModelSource | None =
 
     server = ModelServer(source, frames=lambda: load_model_frames(engine, key),
                          data_version=data_version, poll_seconds=api.model_poll_seconds,
-                         rebuild_delay=api.context_rebuild_delay)
+                         rebuild_delay=api.context_rebuild_delay, precompute_k=api.precompute_k)
     limiter = LoginRateLimiter(api.login_max_failures, api.login_max_per_client,
                                api.login_window_seconds)
     return Services(engine, server, key, secret_from_file("jwt_secret"), limiter, api)

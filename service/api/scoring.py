@@ -42,9 +42,15 @@ def recommend(serving: Serving, key: bytes, rows: list[dict], *, k: int, quarter
     """Top-k recommendations for each row (an employee), in the order of ``rows``."""
     by_key = _keys(rows, key)
     known = _known(serving, list(by_key))
-    frame = serving.recommender.recommend(serving.ctx, persons=sorted(known), k=k, quarter=quarter,
-                                          form=form, max_cost=max_cost, reasons=True)
-    groups = {pk: g for pk, g in frame.groupby("person_key", sort=False)} if len(frame) else {}
+    default = quarter is None and form is None and max_cost is None
+    if serving.precomputed is not None and default and k <= serving.precomputed_k:
+        groups = {pk: serving.precomputed.get(pk, [])[:k] for pk in known}
+    else:
+        frame = serving.recommender.recommend(serving.ctx, persons=sorted(known), k=k,
+                                              quarter=quarter, form=form, max_cost=max_cost,
+                                              reasons=True)
+        groups = ({pk: g.to_dict("records") for pk, g in frame.groupby("person_key", sort=False)}
+                  if len(frame) else {})
     out = []
     for pk, row in by_key.items():
         items = [Recommendation(
@@ -53,7 +59,7 @@ def recommend(serving: Serving, key: bytes, rows: list[dict], *, k: int, quarter
             p_complete=float(r["p_complete"]), mandatory=bool(r["mandatory"]), form=r["form"],
             jp=_num(r["jp"]), cost_idr=_num(r["cost_idr"]),
             reasons_id=list(r["reasons_id"]), reasons_en=list(r["reasons_en"]))
-            for r in groups[pk].to_dict("records")] if pk in groups else []
+            for r in groups.get(pk, [])]
         note = None
         if pk not in known:
             note = NOT_IN_VIEW.format(as_of=serving.as_of)

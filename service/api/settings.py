@@ -25,6 +25,8 @@ class ApiSettings(BaseSettings):
     login_window_seconds: float = Field(default=300.0, gt=0)
     batch_max_persons: int = Field(default=5000, gt=0)
     retry_after_seconds: int = Field(default=5, gt=0)
+    precompute_k: int = Field(default=10, ge=0, le=50,
+                              description="top-k ranked for everyone ahead of requests (0: off)")
 
     @property
     def cors_list(self) -> list[str]:

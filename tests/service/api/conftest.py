@@ -35,7 +35,7 @@ class FakeRecommender:
 
     def __init__(self, salt: str, as_of: str = "2025Q2", delay: float = 0.0):
         self.salt, self.as_of_, self.delay = salt, as_of, delay
-        self.context_builds = 0
+        self.context_builds = self.recommend_calls = 0
         self._lock = threading.Lock()
 
     def context(self, frames: dict[str, pd.DataFrame], as_of: str | None = None) -> FakeContext:
@@ -54,6 +54,7 @@ class FakeRecommender:
                   max_cost=None, reasons=True) -> pd.DataFrame:
         if ctx.salt != self.salt:
             raise AssertionError("a Context of another version was used")
+        self.recommend_calls += 1
         if self.delay:
             time.sleep(self.delay)
         progs = ctx.programs

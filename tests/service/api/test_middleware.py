@@ -24,7 +24,7 @@ def test_streamed_body_over_the_limit_is_413(client, headers):
 
 
 def test_slow_requests_time_out_with_503(make_client, kit):
-    c = make_client(kit.FakeSource(delay=1.0), request_timeout_seconds=0.2)
+    c = make_client(kit.FakeSource(delay=1.0), request_timeout_seconds=0.2, precompute_k=0)
     h = kit.bearer(c, "head_health", "unit_head")
     r = c.get(f"/api/v1/employees/{kit.SITI}/recommendations", headers=h)
     assert r.status_code == 503 and "longer than 0.2 s" in r.json()["detail"]

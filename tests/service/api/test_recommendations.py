@@ -108,3 +108,18 @@ def test_without_a_model_recommendations_are_503(make_client, kit):
     r = c.get(f"/api/v1/employees/{kit.SITI}/recommendations", headers=h)
     assert r.status_code == 503 and "no model is loaded" in r.json()["detail"]
     assert r.headers["retry-after"]
+
+
+def test_precomputed_answers_equal_live_scoring(make_client, kit):
+    live = make_client(kit.FakeSource(), precompute_k=0)
+    pre = make_client(kit.FakeSource(), precompute_k=10)
+    assert live.app.state.services.server.state.precomputed is None
+    assert pre.app.state.services.server.state.precomputed
+    pre_calls = pre.app.state.services.server.state.recommender.recommend_calls
+    for k, params in [(1, {}), (4, {}), (10, {}), (11, {}), (10, {"form": "klasikal"})]:
+        a, b = (c.get(f"/api/v1/employees/{kit.SITI}/recommendations", params={"k": k, **params},
+                      headers=kit.bearer(c, "analyst1", "analyst")).json() for c in (live, pre))
+        assert a == b and 0 < len(a["items"]) <= k
+        assert len(a["items"]) == k or k > 4
+    # Only the two requests outside the precomputed defaults (k=11, a form filter) scored live.
+    assert pre.app.state.services.server.state.recommender.recommend_calls - pre_calls == 2
