@@ -1,0 +1,282 @@
+"""Serving latency: the API on loopback (uvicorn subprocess) under concurrent clients.
+
+Measures, on the same server and in the same run, throughput and p50/p95/p99 latency of
+``GET /api/v1/health/live`` (the baseline), one employee's recommendations with default
+parameters (precomputed with each model/data version; a different employee per request), the
+same with a filter (scored live by the model per request), and a fixed-rate run at 50 requests/s.
+Also times the model's ``recommend`` for one person in-process. Targets: recommendations reach
+40% of the health endpoint's throughput; p99 under 50 ms at 50 requests/s.
+
+Run ``python -m benchmarks.serve_latency`` (builds a small synthetic workspace and trains a
+model first) or ``--data-dir`` a workspace with a champion model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+RESULTS = Path(__file__).parent / "results" / "serve_latency.json"
+HOST = "127.0.0.1"  # loopback only
+BENCH_USER, BENCH_PASSWORD = "bench_admin", "bench-password-not-secret"
+
+
+def build_workspace(data_dir: Path, employees: int, years: int) -> None:
+    """Synthetic world -> import -> train and register a champion (in a subprocess-free way)."""
+    os.environ["ASN_DATA_DIR"] = str(data_dir)
+    from service.settings import get_settings
+
+    get_settings.cache_clear()
+    import synthetic
+    from service.ingest.importer import import_paths
+    from service.storage.engine import get_engine, init_db
+    from service.training import train_and_register
+
+    world = synthetic.generate(employees, years, seed=7)
+    synthetic.write_world(world, data_dir / "raw", data_dir / "truth")
+    engine = get_engine()
+    init_db(engine)
+    report = import_paths([data_dir / "raw"], engine)
+    if not report.ok:
+        raise RuntimeError(f"synthetic data did not import: {report.problems[:3]}")
+    outcome = train_and_register(engine)
+    print(f"workspace ready: model version {outcome.version} as of {outcome.as_of}", flush=True)
+
+
+def prepare_user_and_ids(data_dir: Path, n: int) -> list[str]:
+    """The benchmark user (created once) and the ids of ``n`` active employees."""
+    os.environ["ASN_DATA_DIR"] = str(data_dir)
+    from service.settings import get_settings
+
+    get_settings.cache_clear()
+    import sqlalchemy as sa
+
+    from service.auth.users import UserExists, create_user
+    from service.storage.engine import get_engine, init_db
+    from service.storage.schema import CANONICAL
+
+    engine = get_engine()
+    init_db(engine)
+    try:
+        create_user(engine, BENCH_USER, BENCH_PASSWORD, "admin")
+    except UserExists:
+        pass
+    emp = CANONICAL["employees"]
+    with engine.connect() as conn:
+        return [r[0] for r in conn.execute(sa.select(emp.c.employee_id)
+                                           .where(emp.c.active.is_(True))
+                                           .order_by(emp.c.employee_id).limit(n))]
+
+
+def model_recommend_ms(data_dir: Path, ids: list[str]) -> dict:
+    """In-process time of the model's ``recommend`` for one person (no HTTP, no cache)."""
+    from service.model_inputs import load_model_frames
+    from service.model_serving import RegistrySource
+    from service.pseudonym import load_key, person_key
+    from service.settings import get_settings
+    from service.storage.engine import get_engine
+
+    s = get_settings()
+    source = RegistrySource(s.tracking_uri, s.artifact_root)
+    rec = source.load(source.champion()).recommender
+    ctx = rec.context(load_model_frames(get_engine()))
+    key = load_key()
+    out = {}
+    for reasons in (True, False):
+        times = []
+        for eid in ids[:15]:
+            started = time.perf_counter()
+            rec.recommend(ctx, persons=[person_key(eid, key)], k=10, reasons=reasons)
+            times.append((time.perf_counter() - started) * 1000)
+        out[f"reasons={reasons}"] = {"p50_ms": statistics.median(times), "max_ms": max(times),
+                                     "n": len(times)}
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def start_server(data_dir: Path, port: int, workers: int) -> subprocess.Popen:
+    env = {**os.environ, "ASN_DATA_DIR": str(data_dir), "ASN_API_MODEL_POLL_SECONDS": "0",
+           "ASN_API_LOGIN_MAX_FAILURES": "1000"}
+    cli = Path(sys.executable).parent / "asn-reco"
+    return subprocess.Popen([str(cli), "serve", "--host", HOST, "--port", str(port),
+                             "--workers", str(workers), "--http", "httptools"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def wait_ready(base: str, proc: subprocess.Popen, timeout: float = 600.0, needed: int = 6) -> None:
+    """Until ``needed`` readiness answers in a row are 200 (every worker has loaded)."""
+    deadline, streak = time.monotonic() + timeout, 0
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:]}")
+        try:
+            ok = httpx.get(f"{base}/api/v1/health/ready", timeout=5).status_code == 200
+        except httpx.HTTPError:
+            ok = False
+        streak = streak + 1 if ok else 0
+        if streak >= needed:
+            return
+        time.sleep(0.5 if not ok else 0.05)
+    raise RuntimeError("server did not become ready")
+
+
+def summarise(latencies: list[float], errors: int, seconds: float) -> dict:
+    arr = np.asarray(latencies) * 1000 if latencies else np.asarray([np.nan])
+    return {"requests": len(latencies), "errors": errors, "seconds": round(seconds, 2),
+            "rps": len(latencies) / seconds if seconds else 0.0,
+            "p50_ms": float(np.percentile(arr, 50)), "p95_ms": float(np.percentile(arr, 95)),
+            "p99_ms": float(np.percentile(arr, 99))}
+
+
+async def closed_loop(base: str, paths: list[str], headers: dict, concurrency: int,
+                      duration: float) -> dict:
+    """``concurrency`` clients each sending the next request as soon as one returns."""
+    latencies: list[float] = []
+    errors = 0
+    stop = time.perf_counter() + duration
+    counter = iter(range(10**9))
+
+    async def client(http: httpx.AsyncClient) -> None:
+        nonlocal errors
+        while time.perf_counter() < stop:
+            path = paths[next(counter) % len(paths)]
+            started = time.perf_counter()
+            try:
+                r = await http.get(path, headers=headers)
+                ok = r.status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            if ok:
+                latencies.append(time.perf_counter() - started)
+            else:
+                errors += 1
+
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
+        begun = time.perf_counter()
+        await asyncio.gather(*(client(http) for _ in range(concurrency)))
+        return summarise(latencies, errors, time.perf_counter() - begun)
+
+
+async def fixed_rate(base: str, paths: list[str], headers: dict, rate: float,
+                     duration: float) -> dict:
+    """Open loop: one request every 1/rate s, latency counted from its scheduled time."""
+    latencies: list[float] = []
+    errors = 0
+    n = int(rate * duration)
+
+    async def one(http: httpx.AsyncClient, i: int, scheduled: float) -> None:
+        nonlocal errors
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        try:
+            r = await http.get(paths[i % len(paths)], headers=headers)
+            ok = r.status_code == 200
+        except httpx.HTTPError:
+            ok = False
+        if ok:
+            latencies.append(time.perf_counter() - scheduled)
+        else:
+            errors += 1
+
+    async with httpx.AsyncClient(base_url=base, timeout=60,
+                                 limits=httpx.Limits(max_connections=64)) as http:
+        begun = time.perf_counter() + 0.2
+        await asyncio.gather(*(one(http, i, begun + i / rate) for i in range(n)))
+        return summarise(latencies, errors, time.perf_counter() - begun)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    """Run the benchmark, print a table and write the JSON results."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.serve_latency")
+    parser.add_argument("--data-dir", type=Path, help="workspace with a champion (default: build one)")
+    parser.add_argument("--employees", type=int, default=300)
+    parser.add_argument("--years", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per scenario")
+    parser.add_argument("--rate", type=float, default=50.0)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = args.data_dir or Path(tmp) / "data"
+        if args.data_dir is None:
+            build_workspace(data_dir, args.employees, args.years)
+        ids = prepare_user_and_ids(data_dir, 500)
+        direct = model_recommend_ms(data_dir, ids)
+        port = free_port()
+        base = f"http://{HOST}:{port}"
+        proc = start_server(data_dir, port, args.workers)
+        try:
+            started = time.perf_counter()
+            wait_ready(base, proc)
+            startup = time.perf_counter() - started
+            token = httpx.post(f"{base}/api/v1/auth/login", json={
+                "username": BENCH_USER, "password": BENCH_PASSWORD}).json()["access_token"]
+            h = {"Authorization": f"Bearer {token}"}
+            rec = [f"/api/v1/employees/{e}/recommendations" for e in ids]
+            live = [f"{p}?form=klasikal" for p in rec]
+            runs = {
+                "health/live": asyncio.run(closed_loop(base, ["/api/v1/health/live"], {},
+                                                       args.concurrency, args.duration)),
+                "recommendations (default k=10)": asyncio.run(
+                    closed_loop(base, rec, h, args.concurrency, args.duration)),
+                "recommendations (form filter, live scoring)": asyncio.run(
+                    closed_loop(base, live, h, min(args.concurrency, 4), args.duration)),
+                f"recommendations at {args.rate:g}/s": asyncio.run(
+                    fixed_rate(base, rec, h, args.rate, args.duration)),
+                f"recommendations live at {args.rate:g}/s": asyncio.run(
+                    fixed_rate(base, live, h, args.rate, min(args.duration, 5.0))),
+            }
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    health = runs["health/live"]["rps"]
+    ratio = runs["recommendations (default k=10)"]["rps"] / health if health else 0.0
+    fixed = runs[f"recommendations at {args.rate:g}/s"]
+    result = {
+        "workers": args.workers, "concurrency": args.concurrency, "duration_s": args.duration,
+        "employees": len(ids), "startup_s": round(startup, 1), "runs": runs,
+        "model_recommend_one_person_ms": direct,
+        "throughput_ratio_vs_health": ratio, "target_ratio": 0.4, "meets_ratio": ratio >= 0.4,
+        "p99_at_rate_ms": fixed["p99_ms"], "target_p99_ms": 50.0,
+        "meets_p99": fixed["p99_ms"] < 50.0 and fixed["errors"] == 0,
+        "cpu_count": os.cpu_count(), "load_average": os.getloadavg(),
+    }
+    print(f"{'scenario':<46}{'req':>7}{'err':>5}{'rps':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    for name, r in runs.items():
+        print(f"{name:<46}{r['requests']:>7}{r['errors']:>5}{r['rps']:>9.1f}{r['p50_ms']:>9.1f}"
+              f"{r['p95_ms']:>9.1f}{r['p99_ms']:>9.1f}")
+    for name, r in direct.items():
+        print(f"model.recommend one person ({name}): p50 {r['p50_ms']:.0f} ms, max {r['max_ms']:.0f} ms")
+    print(f"recommendations/health throughput: {ratio:.0%} (target 40%: "
+          f"{'met' if result['meets_ratio'] else 'NOT met'}); p99 at {args.rate:g}/s: "
+          f"{fixed['p99_ms']:.1f} ms (target 50 ms: {'met' if result['meets_p99'] else 'NOT met'}); "
+          f"load average {result['load_average'][0]:.1f} on {os.cpu_count()} cores")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2))
+    return result
+
+
+if __name__ == "__main__":
+    main()
