@@ -9,7 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from model.playbook import annotate_groups
-from model.risk_groups import discover_groups, participation_trend
+from model.risk_groups import discover_groups
+from model.trend import participation_trend
 from service.reports.risk_report import escape_cell, write_risk_report
 
 
