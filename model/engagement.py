@@ -26,6 +26,7 @@ FACTOR_GROUPS: dict[str, tuple[str, ...]] = {
     "form": ("form", "delivery", "form_share"),
     "relevance": ("gap_closed", "gap_in_program", "cf_score", "sector_match"),
     "program_size": ("jp", "cost_idr"),
+    "registration": ("lead_days", "concurrent_jp"),
 }
 
 
@@ -86,10 +87,17 @@ class _Calibrated:
 
 
 class CompletionModel(_Calibrated):
-    """P(completes | nominated) for a (person, program) pair."""
+    """P(completes | nominated) for a (person, program) pair.
 
-    def __init__(self, max_iter: int = 200, learning_rate: float = 0.06, seed: int = 7):
-        super().__init__(COMPLETION_FEATURES, max_iter, learning_rate, seed)
+    Args:
+        extra_features: more columns of the examples to learn from (e.g. early progress signals
+            known after a training has started), appended to ``COMPLETION_FEATURES``.
+    """
+
+    def __init__(self, max_iter: int = 200, learning_rate: float = 0.06, seed: int = 7,
+                 extra_features: tuple[str, ...] = ()):
+        super().__init__(COMPLETION_FEATURES + tuple(extra_features), max_iter, learning_rate, seed)
+        self.extra_features = tuple(extra_features)
 
     def fit(self, examples: pd.DataFrame) -> "CompletionModel":
         return super().fit(examples, "completed")

@@ -28,7 +28,7 @@ PAIR_FEATURES = (
     "gap_closed", "gap_in_program", "n_gaps_covered", "frac_gap_closed", "too_easy", "too_hard",
     "sector_match", "job_specific", "jp_closes", "cf_score", "pop_all", "pop_unit", "pop_family",
     "form_share", "prev_attempt", "jp", "cost_idr", "mandatory", "program_age_q", "form",
-    "delivery", "category",
+    "delivery", "category", "lead_days", "concurrent_jp",
 )
 
 
@@ -190,7 +190,33 @@ def pair_features(snap: Snapshot, pairs: pd.DataFrame, people: pd.DataFrame,
     ]
     for col in ("form", "delivery", "category"):
         feats[col] = prog[col].astype("string").to_numpy()
+    feats["lead_days"] = _lead_days(snap, pairs)
+    feats["concurrent_jp"] = _concurrent_jp(snap, pairs)
     return feats
+
+
+def _lead_days(snap: Snapshot, pairs: pd.DataFrame) -> np.ndarray:
+    """Days from registration to the start: given for enrollments, else from the quarter's start
+    to the program's first offering in the quarter (a nomination made now)."""
+    if "lead_days" in pairs:
+        return pd.to_numeric(pairs["lead_days"], errors="coerce").to_numpy(dtype=float)
+    off = snap.offerings[snap.offerings["quarter"] == snap.as_of]
+    first = off.groupby("program_id")["start_date"].min()
+    start = pairs["program_id"].map(first)
+    return (pd.to_datetime(start) - snap.start).dt.days.to_numpy(dtype=float)
+
+
+def _concurrent_jp(snap: Snapshot, pairs: pd.DataFrame) -> np.ndarray:
+    """JP of the person's other registrations for the same quarter already made (workload)."""
+    pend = snap.pending[snap.pending["quarter"] == snap.as_of]
+    if pend.empty:
+        return np.zeros(len(pairs))
+    jp = pend["program_id"].map(snap.programs["jp"]).fillna(0.0)
+    total = jp.groupby(pend[PERSON]).sum()
+    same = jp.groupby([pend[PERSON], pend["program_id"]]).sum()
+    keys = pd.MultiIndex.from_arrays([pairs[PERSON], pairs["program_id"]])
+    own = np.nan_to_num(same.reindex(keys).to_numpy(dtype=float))
+    return np.nan_to_num(total.reindex(pairs[PERSON]).to_numpy(dtype=float)) - own
 
 
 def encode(feats: pd.DataFrame, columns: tuple[str, ...], categories: dict[str, list[str]]) -> pd.DataFrame:

@@ -88,6 +88,7 @@ class Snapshot:
     programs: pd.DataFrame        # index program_id; parsed eligibility and targets
     offerings: pd.DataFrame       # all offerings with their quarter (the catalogue may be planned)
     history: pd.DataFrame         # enrollments before as_of, with column quarter
+    pending: pd.DataFrame         # registrations made before as_of for as_of or later (no outcome)
     comp_codes: list[str]
     assessed: np.ndarray          # people x competencies, latest assessed level (NaN unknown)
     required: np.ndarray          # people x competencies, required level (NaN unknown)
@@ -178,6 +179,9 @@ def build_snapshot(frames: dict[str, pd.DataFrame], as_of: str,
     enr = f["enrollments"]
     # Quarter labels sort as text (YYYYQn), so a string comparison orders them.
     history = enr[(enr["quarter"] < as_of) & (enr["date"] < start)].reset_index(drop=True)
+    # Registrations already made for this quarter or later are known, their outcome is not.
+    pending = enr.loc[(enr["quarter"] >= as_of) & (enr["date"] < start),
+                      [PERSON, "program_id", "offering_id", "date", "quarter"]].reset_index(drop=True)
 
     comp = f["competencies"]
     codes = sorted(set(comp["code"].dropna().astype(str))
@@ -216,7 +220,7 @@ def build_snapshot(frames: dict[str, pd.DataFrame], as_of: str,
     people["skp_score_last"] = people.index.map(last["_score"]).astype(float)
 
     return Snapshot(as_of=as_of, start=start, people=people, programs=programs,
-                    offerings=offerings, history=history, comp_codes=codes,
+                    offerings=offerings, history=history, pending=pending, comp_codes=codes,
                     assessed=assessed, required=required, targets=targets,
                     competencies=comp.dropna(subset=["code"]).drop_duplicates("code")
                     .assign(code=lambda d: d["code"].astype(str)).set_index("code"))

@@ -57,10 +57,15 @@ def cf_scores(cf: ItemCF | None, snap: Snapshot, pairs: pd.DataFrame) -> np.ndar
 
 def quarter_outcomes(frames: dict[str, pd.DataFrame], quarter: str) -> pd.DataFrame:
     """Enrollments whose quarter is ``quarter``, with a ``completed`` flag (0/1)."""
-    enr = conform(frames)["enrollments"]
-    enr = enr[enr["quarter"] == quarter]
+    f = conform(frames)
+    enr = f["enrollments"]
+    enr = enr[enr["quarter"] == quarter].sort_values("date")
     out = enr.assign(completed=(enr["status"] == "completed").astype(int))
-    return (out.groupby([PERSON, "program_id"], as_index=False)["completed"].max())
+    starts = f["offerings"].drop_duplicates("offering_id").set_index("offering_id")["start_date"]
+    out["lead_days"] = (out["offering_id"].map(starts) - out["date"]).dt.days
+    return out.groupby([PERSON, "program_id"], as_index=False).agg(
+        completed=("completed", "max"), lead_days=("lead_days", "first"),
+        date=("date", "first"))
 
 
 def prepare_quarter(frames: dict[str, pd.DataFrame], quarter: str, config: ModelConfig,
@@ -111,7 +116,7 @@ def engagement_examples(qd: QuarterData, config: ModelConfig) -> pd.DataFrame:
     out = qd.outcomes
     if out.empty:
         return pd.DataFrame()
-    feats = pair_features(qd.snap, out[[PERSON, "program_id"]], qd.people,
+    feats = pair_features(qd.snap, out[[PERSON, "program_id", "lead_days"]], qd.people,
                           cf_scores(qd.cf, qd.snap, out), config.popularity_quarters)
     feats["completed"] = out["completed"].to_numpy()
     feats[PERSON] = out[PERSON].to_numpy()
