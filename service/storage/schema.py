@@ -85,3 +85,49 @@ audit_log = sa.Table(
     sa.Column("object_key", sa.Text, nullable=True),
     sa.Column("detail", sa.Text, nullable=True),
 )
+
+# Training-plan drafts (``service.plans``): the header with its settings and the candidate
+# lines it was solved from, and one row per line of the current plan (or removed by HR).
+plans = sa.Table(
+    "plans",
+    metadata,
+    sa.Column("plan_id", sa.String(32), primary_key=True),
+    sa.Column("quarter", sa.String(8), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("budget_idr", sa.Float, nullable=False),
+    sa.Column("settings", sa.Text, nullable=False),
+    sa.Column("candidates", sa.LargeBinary, nullable=False),
+    sa.Column("offerings", sa.Text, nullable=False),
+    sa.Column("summary", sa.Text, nullable=True),
+    sa.Column("model_version", sa.String(64), nullable=True),
+    sa.Column("created_by", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False,
+              server_default=sa.func.current_timestamp()),
+    sa.Column("solved_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("approved_by", sa.String(64), nullable=True),
+    sa.Column("approved_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+plan_lines = sa.Table(
+    "plan_lines",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("plan_id", sa.String(32), sa.ForeignKey("plans.plan_id", ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Column("employee_id", sa.Text, sa.ForeignKey("employees.employee_id"), nullable=False),
+    sa.Column("person_key", sa.String(32), nullable=False),
+    sa.Column("unit", sa.Text, nullable=True, index=True),
+    sa.Column("offering_id", sa.Text, sa.ForeignKey("offerings.offering_id"), nullable=False),
+    sa.Column("program_id", sa.Text, nullable=False),
+    sa.Column("start_date", sa.Date, nullable=True),
+    sa.Column("cost_idr", sa.Float, nullable=False),
+    sa.Column("jp", sa.Float, nullable=False),
+    sa.Column("expected_benefit", sa.Float, nullable=False),
+    sa.Column("p_complete", sa.Float, nullable=False),
+    sa.Column("mandatory", sa.Boolean, nullable=False),
+    sa.Column("reason_id", sa.Text, nullable=True),
+    sa.Column("reason_en", sa.Text, nullable=True),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("enrollment_id", sa.Integer, nullable=True),
+    sa.UniqueConstraint("plan_id", "person_key", "offering_id"),
+)
