@@ -203,11 +203,26 @@ DECISIONS = Table(
     references={"employee_id": "employees.employee_id", "program_id": "programs.program_id"},
 )
 
+PROGRESS_CHECKS = Table(
+    "progress_checks",
+    (
+        _c("employee_id", required=True),
+        _c("offering_id", required=True),
+        _c("milestone", required=True, doc="assignment, quiz or module of the training"),
+        _c("check_date", "date", required=True, doc="the milestone's due date"),
+        _c("submitted", "bool", doc="submitted by the due date"),
+        _c("score", "float", low=0, high=100, doc="score of what was submitted by then"),
+    ),
+    key=("employee_id", "offering_id", "milestone"),
+    doc="early progress in a running training, as the LMS records it at each milestone",
+    references={"employee_id": "employees.employee_id", "offering_id": "offerings.offering_id"},
+)
+
 # In dependency order: a table only references tables before it.
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (UNITS, EMPLOYEES, COMPETENCIES, COMPETENCY_ASSESSMENTS, PERFORMANCE_REVIEWS,
-              PROGRAMS, OFFERINGS, ENROLLMENTS, DECISIONS)
+              PROGRAMS, OFFERINGS, ENROLLMENTS, DECISIONS, PROGRESS_CHECKS)
 }
 
 
