@@ -211,7 +211,24 @@ def _is_feature(feature: str, name: str) -> bool:
     return feature == name or feature.startswith((f"{name}_", f"{name}="))
 
 
+# Factor groups of the duty model (model.engagement.FACTOR_GROUPS) -> (English, Indonesian).
+FACTOR_LABELS: dict[str, tuple[str, str]] = {
+    "habit": ("training habit", "kebiasaan ikut pelatihan"),
+    "season": ("time of year", "waktu dalam tahun"),
+    "unit_head": ("unit head trains", "kepala unit ikut pelatihan"),
+    "unit_participation": ("unit's participation", "partisipasi unit"),
+    "jp_so_far": ("JP so far this year", "JP tahun ini"),
+    "age": ("age", "usia"),
+    "digital_access": ("digital access", "akses digital"),
+    "form": ("training form", "bentuk pelatihan"),
+    "relevance": ("relevance", "relevansi"),
+    "program_size": ("program size", "besar program"),
+}
+
+
 def _label(feature: str, language: str) -> str:
+    if feature in FACTOR_LABELS:
+        return FACTOR_LABELS[feature][language == "id"]
     for attr, labels in ATTRIBUTE_LABELS.items():
         if _is_feature(feature, attr):
             return labels[language == "id"] + feature[len(attr):].replace("_", " ", 1)

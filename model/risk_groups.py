@@ -21,12 +21,14 @@ from sklearn.tree import DecisionTreeRegressor
 PERSON_KEY = "person_key"
 MISSING = "(missing)"
 DEFAULT_ATTRIBUTES = (
-    "unit", "job_kind", "grade_band", "age_band", "sex", "employment_type", "recent_form",
-    "months_since_last_training", "head_participates", "digital_access",
+    "unit", "unit_kind", "job_kind", "grade_band", "age_band", "sex", "employment_type",
+    "recent_form", "months_since_last_training", "head_participates", "digital_access",
 )
 # attribute -> (English label, Indonesian label), used in rule text.
 ATTRIBUTE_LABELS: dict[str, tuple[str, str]] = {
     "unit": ("unit", "unit kerja"),
+    "unit_kind": ("unit kind", "jenis unit"),
+    "job_family": ("job family", "rumpun jabatan"),
     "job_kind": ("job kind", "jenis jabatan"),
     "grade_band": ("grade band", "kelompok golongan"),
     "age_band": ("age band", "kelompok usia"),
@@ -214,6 +216,15 @@ def score_against_truth(found_members: Iterable, planted_members: Iterable) -> t
     return (hits / len(found) if found else 0.0), hits / len(planted)
 
 
+def member_stats(predictions: Sequence[float] | np.ndarray, org: float,
+                 confidence: float = 0.95) -> dict:
+    """Size, mean prediction with its normal interval, gap and impact of a set of people."""
+    y = np.asarray(predictions, dtype=float)
+    if y.size == 0:
+        raise ValueError("no predictions: a group needs members")
+    return _stats(y, None, org, confidence, "normal", 0, None)
+
+
 def wilson_interval(successes: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson score interval of a proportion."""
     if n <= 0:
@@ -329,7 +340,8 @@ def _stats(y, actual, org, confidence, ci_method, n_boot, rng) -> dict:
         low, high = np.quantile(means, [(1 - confidence) / 2, (1 + confidence) / 2])
     else:
         half = z * (y.std(ddof=1) if n > 1 else 0.0) / np.sqrt(n)
-        low, high = mean - half, mean + half
+        # A mean cannot leave the range of its values (keeps a rate's interval in [0, 1]).
+        low, high = max(mean - half, float(y.min())), min(mean + half, float(y.max()))
     out = {"people": n, "predicted": mean, "predicted_low": float(low),
            "predicted_high": float(high), "org_predicted": org, "gap": org - mean,
            "impact": n * (org - mean)}

@@ -21,11 +21,9 @@ def test_the_packaged_playbook_loads_with_texts_in_both_languages():
 
 @pytest.mark.parametrize("group, expected", [
     ({"digital_access": ["poor", "limited"]}, "offer_klasikal"),
-    ({"age_band": "50-54", "recent_form": "e_learning"}, "offer_klasikal"),
+    ({"age_band": "50+", "recent_form": "e_learning"}, "offer_klasikal"),
     ({"head_participates": False}, "involve_head"),
-    ({"peak_quarter": True}, "avoid_peak_months"),
     ({"months_since_last_training": "24+"}, "short_targeted_course"),
-    ({"jp_band": "0-9"}, "short_elearning_that_counts"),
 ])
 def test_group_attributes_alone_trigger_the_right_intervention(group, expected):
     todo = explain_group(group)
@@ -34,10 +32,30 @@ def test_group_attributes_alone_trigger_the_right_intervention(group, expected):
 
 
 def test_drivers_rank_interventions_and_are_named_in_the_reason():
-    todo = explain_group({"sex": "F"}, drivers(jp_ytd=0.5, head_participates=0.3, unit=0.2))
+    todo = explain_group({"sex": "F"}, drivers(jp_so_far=0.5, head_participates=0.3, unit=0.2))
     assert list(todo.intervention) == ["short_elearning_that_counts", "involve_head"]
-    assert "(pendorong: jp ytd 50%)" in todo.because_id.iloc[0]
+    assert "(pendorong: JP tahun ini 50%)" in todo.because_id.iloc[0]
     assert "unit head trains 30%" in todo.because_en.iloc[1]
+
+
+@pytest.mark.parametrize("factor, expected", [
+    ("season", "avoid_peak_months"), ("habit", "short_targeted_course"),
+    ("unit_head", "involve_head"), ("digital_access", "offer_klasikal"),
+])
+def test_each_duty_model_factor_group_reaches_an_intervention(factor, expected):
+    todo = explain_group({"sex": "F"}, drivers(**{factor: 1.0}))
+    assert todo.intervention.iloc[0] == expected
+
+
+def test_every_playbook_feature_is_a_real_feature_factor_or_attribute():
+    from model.engagement import FACTOR_GROUPS
+    from model.features import PERSON_FEATURES
+    from model.risk_groups import DEFAULT_ATTRIBUTES
+
+    known = set(FACTOR_GROUPS) | set(PERSON_FEATURES) | set(DEFAULT_ATTRIBUTES) | {"age_band"}
+    for rule in load_playbook().rules:
+        assert set(rule.features) <= known, rule.id
+        assert {a for alt in rule.when for a in alt} <= known, rule.id
 
 
 def test_a_weak_driver_or_a_contradicting_group_does_not_trigger():
