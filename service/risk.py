@@ -128,7 +128,7 @@ def _trend(analysis: RiskAnalysis, keys: set, shown: set, threshold: int) -> pd.
     if h.empty:
         return pd.DataFrame(columns=["quarter", "group", "people", "predicted", "actual",
                                      "suppressed"])
-    h = h.assign(risk_group=h[PERSON].map(label).fillna(OTHER))
+    h = h.assign(risk_group=h[PERSON].map(label).astype(object).fillna(OTHER))
     return participation_trend(h, by="risk_group", threshold=threshold)
 
 
