@@ -55,14 +55,15 @@ def build_workspace(data_dir: Path, employees: int, years: int) -> None:
     print(f"workspace ready: model version {outcome.version} as of {outcome.as_of}", flush=True)
 
 
-def prepare_user_and_ids(data_dir: Path, n: int) -> list[str]:
-    """The benchmark user (created once) and the ids of ``n`` active employees."""
+def prepare_user_and_ids(data_dir: Path, n: int) -> tuple[str, list[str]]:
+    """A token of the benchmark user (created once) and the ids of ``n`` active employees."""
     os.environ["ASN_DATA_DIR"] = str(data_dir)
     from service.settings import get_settings
 
     get_settings.cache_clear()
     import sqlalchemy as sa
 
+    from service.auth import tokens
     from service.auth.users import UserExists, create_user
     from service.storage.engine import get_engine, init_db
     from service.storage.schema import CANONICAL
@@ -73,11 +74,13 @@ def prepare_user_and_ids(data_dir: Path, n: int) -> list[str]:
         create_user(engine, BENCH_USER, BENCH_PASSWORD, "admin")
     except UserExists:
         pass
+    token, _ = tokens.issue(tokens.secret_from_file(tokens.SECRET_NAME), BENCH_USER, "admin", 120)
     emp = CANONICAL["employees"]
     with engine.connect() as conn:
-        return [r[0] for r in conn.execute(sa.select(emp.c.employee_id)
-                                           .where(emp.c.active.is_(True))
-                                           .order_by(emp.c.employee_id).limit(n))]
+        ids = [r[0] for r in conn.execute(sa.select(emp.c.employee_id)
+                                          .where(emp.c.active.is_(True))
+                                          .order_by(emp.c.employee_id).limit(n))]
+    return token, ids
 
 
 def model_recommend_ms(data_dir: Path, ids: list[str]) -> dict:
@@ -219,7 +222,7 @@ def main(argv: list[str] | None = None) -> dict:
         data_dir = args.data_dir or Path(tmp) / "data"
         if args.data_dir is None:
             build_workspace(data_dir, args.employees, args.years)
-        ids = prepare_user_and_ids(data_dir, 500)
+        token, ids = prepare_user_and_ids(data_dir, 500)
         direct = model_recommend_ms(data_dir, ids)
         port = free_port()
         base = f"http://{HOST}:{port}"
@@ -228,8 +231,6 @@ def main(argv: list[str] | None = None) -> dict:
             started = time.perf_counter()
             wait_ready(base, proc)
             startup = time.perf_counter() - started
-            token = httpx.post(f"{base}/api/v1/auth/login", json={
-                "username": BENCH_USER, "password": BENCH_PASSWORD}).json()["access_token"]
             h = {"Authorization": f"Bearer {token}"}
             rec = [f"/api/v1/employees/{e}/recommendations" for e in ids]
             live = [f"{p}?form=klasikal" for p in rec]
