@@ -1,0 +1,34 @@
+"""``asn-reco create-user`` and the first-run admin of ``asn-reco serve`` (commands/serving.py)."""
+
+from typer.testing import CliRunner
+
+from commands.main import app
+
+
+def test_create_user_command(data_dir):
+    runner = CliRunner()
+    r = runner.invoke(app, ["create-user", "analyst_cli", "--role", "analyst", "--generate"])
+    assert r.exit_code == 0, r.output
+    assert "created analyst_cli (analyst)" in r.output and "one-time password:" in r.output
+    again = runner.invoke(app, ["create-user", "analyst_cli", "--role", "analyst", "--generate"])
+    assert again.exit_code == 2 and "already exists" in again.output
+    bad = runner.invoke(app, ["create-user", "boss", "--role", "root", "--generate"])
+    assert bad.exit_code != 0
+    head = runner.invoke(app, ["create-user", "head_x", "--role", "unit_head", "--unit", "Nowhere",
+                               "--generate"])
+    assert head.exit_code == 2 and "unknown unit" in head.output
+
+
+def test_prompted_password_is_hashed_and_works(data_dir):
+    from service.auth.passwords import verify_password
+    from service.auth.users import find_user
+    from service.storage.engine import get_engine
+
+    r = CliRunner().invoke(app, ["create-user", "admin2", "--role", "admin"],
+                           input="a-long-password\na-long-password\n")
+    assert r.exit_code == 0, r.output
+    assert "a-long-password" not in r.output
+    with get_engine().connect() as conn:
+        user, hashed = find_user(conn, "admin2")
+    assert hashed.startswith("$argon2id$") and verify_password(hashed, "a-long-password")
+    assert not verify_password(hashed, "a-long-passwore")
