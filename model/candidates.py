@@ -14,12 +14,6 @@ from model import glossary as g
 from model.snapshot import PERSON, Snapshot
 
 
-def _same_scale(grade: str | None, bound: str | None) -> bool:
-    if not isinstance(grade, str) or not isinstance(bound, str):
-        return False
-    return (grade in g.PNS_GRADES) == (bound in g.PNS_GRADES)
-
-
 def eligibility_matrix(snap: Snapshot, program_ids: list[str] | None = None) -> np.ndarray:
     """Boolean matrix people x programs (in snapshot order, or ``program_ids`` order)."""
     people = snap.people
@@ -34,6 +28,8 @@ def eligibility_matrix(snap: Snapshot, program_ids: list[str] | None = None) -> 
     age = people["age"].to_numpy()
     active = people["active"].to_numpy(dtype=bool)
     done = completed_pairs(snap)
+    known = np.array([isinstance(x, str) for x in grade])
+    pns_scale = np.isin(grade, g.PNS_GRADES)
 
     for j, (pid, p) in enumerate(progs.iterrows()):
         ok = active.copy()
@@ -49,8 +45,8 @@ def eligibility_matrix(snap: Snapshot, program_ids: list[str] | None = None) -> 
         for bound, col, cmp in (("min_grade", "min_rank", np.greater_equal),
                                 ("max_grade", "max_rank", np.less_equal)):
             if isinstance(p[bound], str):
-                scale = np.array([_same_scale(gr, p[bound]) for gr in grade])
-                ok &= scale & cmp(rank, p[col])
+                same_scale = known & (pns_scale == (p[bound] in g.PNS_GRADES))
+                ok &= same_scale & cmp(rank, p[col])
         if pid in done:
             ok[snap.person_pos(list(done[pid]))] = False
         out[:, j] = ok

@@ -12,6 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from model import quarters as qt
+from model.config import ModelConfig
+from model.features import CATEGORICAL, PAIR_FEATURES, PERSON_FEATURES
+from model.training_data import prepare_quarter, ranking_examples
+
 FLOOR = 1e-4  # share given to an empty bin
 MISSING = "__missing__"
 
@@ -71,15 +76,15 @@ def feature_psi(previous: pd.DataFrame, current: pd.DataFrame, numeric: list[str
 
 
 def drift_report(previous: pd.DataFrame, current: pd.DataFrame, numeric: list[str],
-                 categorical: list[str], label: str, warn: float = 0.1, block: float = 0.25,
-                 bins: int = 10) -> dict:
+                 categorical: list[str], label_rates: tuple[float, float], label: str = "label",
+                 warn: float = 0.1, block: float = 0.25, bins: int = 10) -> dict:
     """Feature and label PSI with the names above ``warn`` and ``block`` and an overall status.
 
     Args:
-        label: a 0/1 column of both frames whose rate is compared.
+        label_rates: the label's rate in the previous and in the current quarter.
     """
     psi = feature_psi(previous, current, numeric, categorical, bins)
-    prev_rate, cur_rate = float(previous[label].mean()), float(current[label].mean())
+    prev_rate, cur_rate = (float(r) for r in label_rates)
     label_psi = psi_rate(prev_rate, cur_rate)
     scores = {**psi, f"label:{label}": label_psi}
     blocked = sorted(k for k, v in scores.items() if v >= block)
@@ -92,4 +97,58 @@ def drift_report(previous: pd.DataFrame, current: pd.DataFrame, numeric: list[st
         "label": {"name": label, "previous": prev_rate, "current": cur_rate, "psi": label_psi},
         "features": {k: round(v, 4) for k, v in sorted(psi.items(), key=lambda kv: -kv[1])},
         "rows": {"previous": int(len(previous)), "current": int(len(current))},
+    }
+
+
+# Features that move with the calendar: compared with the same quarter a year earlier.
+SEASONAL = ("quarter_of_year", "jp_this_year", "jp_missing", "jp_closes", "unit_participation_4q")
+# Features of the offered catalogue and its timing (BKPSDM's choice each quarter, not the
+# population's): reported, never blocking.
+CATALOGUE = ("program_age_q", "lead_days", "concurrent_jp", "form", "delivery", "category", "jp",
+             "cost_idr", "mandatory", "pop_all", "pop_unit", "pop_family")
+
+
+def candidate_drift(frames: dict[str, pd.DataFrame], quarter: str, config: ModelConfig,
+                    warn: float = 0.1, block: float = 0.25) -> dict:
+    """PSI of the ranker's features and of the completion rate: ``quarter`` against the quarter
+    before it (seasonal features: against the same quarter a year earlier, when in the data).
+
+    Person features are measured on the active people of each snapshot (one row per person);
+    pair features on the ranker's candidates built as for training (people who enrolled in the
+    quarter, offered eligible programs, sampled non-chosen ones with the configured seed).
+    Catalogue features are reported but only warn.
+    """
+    prev_q, year_q = qt.shift(quarter, -1), qt.shift(quarter, -4)
+    have_year = (frames["enrollments"]["quarter"] <= year_q).any()
+    people, pairs, rates = {}, {}, {}
+    for q in (prev_q, quarter) + ((year_q,) if have_year else ()):
+        qd = prepare_quarter(frames, q, config)
+        people[q] = qd.people[qd.snap.people["active"].to_numpy(dtype=bool)]
+        pairs[q] = ranking_examples(qd, config, np.random.default_rng(config.seed))
+        rates[q] = float(qd.outcomes["completed"].mean()) if len(qd.outcomes) else float("nan")
+    if pairs[prev_q].empty or pairs[quarter].empty:
+        raise ValueError(f"no candidates in {prev_q} or {quarter} to measure drift on")
+    psi: dict[str, float] = {}
+    for cols, side in ((PERSON_FEATURES, people), (PAIR_FEATURES, pairs)):
+        for ref, chosen in ((prev_q, [c for c in cols if c not in SEASONAL]),
+                            (year_q, [c for c in cols if c in SEASONAL] if have_year else [])):
+            psi.update(feature_psi(side[ref], side[quarter],
+                                   [c for c in chosen if c not in CATEGORICAL],
+                                   [c for c in chosen if c in CATEGORICAL]))
+    label_psi = psi_rate(rates[prev_q], rates[quarter])
+    judged = {k: v for k, v in psi.items() if k not in CATALOGUE}
+    judged["label:completion_rate"] = label_psi
+    blocked = sorted(k for k, v in judged.items() if v >= block)
+    warned = sorted(k for k, v in {**psi, **judged}.items() if warn <= v and k not in blocked)
+    return {
+        "quarter": quarter, "previous_quarter": prev_q,
+        "seasonal_reference": year_q if have_year else None,
+        "status": "block" if blocked else "warn" if warned else "ok",
+        "warn_at": warn, "block_at": block, "max_psi": max(judged.values()),
+        "blocked": blocked, "warned": warned,
+        "label": {"name": "completion_rate", "previous": rates[prev_q],
+                  "current": rates[quarter], "psi": label_psi},
+        "features": {k: round(v, 4) for k, v in sorted(psi.items(), key=lambda kv: -kv[1])},
+        "catalogue_features": [c for c in CATALOGUE if c in psi],
+        "rows": {"people": int(len(people[quarter])), "candidates": int(len(pairs[quarter]))},
     }

@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 
 from model.metrics import expected_calibration_error
+from model.snapshot import PERSON
+from model.training_data import engagement_examples, prepare_quarter
 
 GROUP_ATTRIBUTES = ("sex", "age_band", "job_family", "employment_type")
 
@@ -118,3 +120,33 @@ def fairness_report(rates: pd.DataFrame, calibration: pd.DataFrame, threshold: f
         "calibration": calibration.round(4).to_dict(orient="records"),
         "needs_review": bool(len(flagged) or len(miscal)),
     }
+
+
+def audit(serving, holdout, frames: dict[str, pd.DataFrame], quarter: str, k: int = 10,
+          threshold: float = 0.8, min_rate: float = 0.0, max_gap: float = 0.1,
+          min_group: int = 10) -> dict:
+    """Fairness of a challenger: selection rates of what ``serving`` would recommend now (top
+    ``k`` of every active person at its serving quarter) and calibration of ``holdout`` (a fit
+    that did not see ``quarter``) on ``quarter``'s enrollments."""
+    ctx = serving.context(frames)
+    if not (ctx.snap.offerings["quarter"] == ctx.snap.as_of).any():
+        # No catalogue planned yet for the serving quarter: audit on the latest offered one.
+        # (Also sidesteps a failure of features._lead_days on a quarter without offerings.)
+        ctx = serving.context(frames, quarter)
+    people = ctx.snap.people[ctx.snap.people["active"].to_numpy(dtype=bool)]
+    top = serving.recommend(ctx, list(people.index), k=k, reasons=False)
+    recommended = pd.DataFrame({"person": top[PERSON].to_numpy(),
+                                "category": top["program_id"].map(ctx.snap.programs["category"])})
+    rates = selection_rates(recommended, person_groups(people), min_group)
+    qd = prepare_quarter(frames, quarter, holdout.config)
+    qd.cf = holdout.cf_
+    ex = engagement_examples(qd, holdout.config)
+    if ex.empty:
+        calibration = calibration_by_group(pd.Series([], dtype=object), [], [], pd.DataFrame())
+    else:
+        p = holdout.completion_.predict_proba(ex)
+        calibration = calibration_by_group(ex[PERSON], ex["completed"].to_numpy(), p,
+                                           person_groups(qd.snap.people), min_group)
+    report = fairness_report(rates, calibration, threshold, min_rate, max_gap)
+    return {"k": k, "serving_from": ctx.snap.as_of, "calibration_quarter": quarter,
+            "people": int(len(people)), **report}

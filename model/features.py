@@ -153,13 +153,9 @@ def pair_features(snap: Snapshot, pairs: pd.DataFrame, people: pd.DataFrame,
     feats["frac_gap_closed"] = np.where(total > 0, feats["gap_closed"] / np.where(total > 0, total, 1), 0.0)
     feats.loc[np.isnan(total), "frac_gap_closed"] = np.nan
 
-    sector = snap.people["sector"].to_numpy(dtype=object)[pi]
-    unit = snap.people["unit"].to_numpy(dtype=object)[pi]
-    feats["sector_match"] = [
-        1.0 if (s in secs or u in units) else (0.0 if (secs or units) else 0.5)
-        for s, u, secs, units in zip(sector, unit, prog["eligible_sectors"], prog["eligible_units"])
-    ]
-    feats["job_specific"] = [1.0 if jobs else 0.0 for jobs in prog["eligible_job_kinds"]]
+    feats["sector_match"] = _fit_matrix(snap)[pj, _place_index(snap)[pi]]
+    job_specific = snap.programs["eligible_job_kinds"].map(lambda jobs: 1.0 if jobs else 0.0)
+    feats["job_specific"] = job_specific.to_numpy(dtype=float)[pj]
     jp = prog["jp"].to_numpy(dtype=float)
     feats["jp"] = jp
     feats["jp_closes"] = np.minimum(jp, feats["jp_missing"].to_numpy())
@@ -178,21 +174,50 @@ def pair_features(snap: Snapshot, pairs: pd.DataFrame, people: pd.DataFrame,
     same = per_form.reindex(keys).to_numpy(dtype=float)
     tot = n_done.reindex(pairs[PERSON]).to_numpy(dtype=float)
     feats["form_share"] = np.where(tot > 0, np.nan_to_num(same) / np.where(tot > 0, tot, 1), np.nan)
-    tried = set(zip(h[PERSON], h["program_id"]))
-    feats["prev_attempt"] = [float((a, b) in tried) for a, b in zip(pairs[PERSON], pairs["program_id"])]
-
-    first = prog["first_quarter"].to_numpy(dtype=object)
-    y, q = qt.parse_quarter(snap.as_of)
-    now = y * 4 + q
-    feats["program_age_q"] = [
-        float(now - (qt.parse_quarter(f)[0] * 4 + qt.parse_quarter(f)[1])) if isinstance(f, str) else 0.0
-        for f in first
-    ]
+    tried = pd.MultiIndex.from_frame(h[[PERSON, "program_id"]].drop_duplicates())
+    feats["prev_attempt"] = pd.MultiIndex.from_arrays(
+        [pairs[PERSON], pairs["program_id"]]).isin(tried).astype(float)
+    feats["program_age_q"] = _program_age(snap)[pj]
     for col in ("form", "delivery", "category"):
         feats[col] = prog[col].astype("string").to_numpy()
     feats["lead_days"] = _lead_days(snap, pairs)
     feats["concurrent_jp"] = _concurrent_jp(snap, pairs)
     return feats
+
+
+def _quarter_index(label) -> float:
+    if not isinstance(label, str):
+        return np.nan
+    y, q = qt.parse_quarter(label)
+    return float(y * 4 + q)
+
+
+def _program_age(snap: Snapshot) -> np.ndarray:
+    """Quarters since each program was first offered (0 for a program never offered yet)."""
+    now = _quarter_index(snap.as_of)
+    first = snap.programs["first_quarter"].map(_quarter_index).to_numpy(dtype=float)
+    return np.where(np.isnan(first), 0.0, now - first)
+
+
+def _place_index(snap: Snapshot) -> np.ndarray:
+    """Column of each person in ``_fit_matrix``: units first, then sectors."""
+    units = sorted(set(snap.people["unit"].dropna()))
+    return snap.people["unit"].map({u: i for i, u in enumerate(units)}).fillna(len(units)).to_numpy(dtype=int)
+
+
+def _fit_matrix(snap: Snapshot) -> np.ndarray:
+    """programs x person's unit: 1 when the program targets the unit or its sector, 0 when it
+    targets other units/sectors only, 0.5 when it targets nobody in particular."""
+    units = sorted(set(snap.people["unit"].dropna()))
+    sector_of = snap.people.drop_duplicates("unit").set_index("unit")["sector"].to_dict()
+    out = np.full((len(snap.programs), len(units) + 1), 0.5)
+    for j, (eu, es) in enumerate(zip(snap.programs["eligible_units"], snap.programs["eligible_sectors"])):
+        if eu or es:
+            out[j, :] = 0.0
+            for i, u in enumerate(units):
+                if u in eu or sector_of.get(u) in es:
+                    out[j, i] = 1.0
+    return out
 
 
 def _lead_days(snap: Snapshot, pairs: pd.DataFrame) -> np.ndarray:

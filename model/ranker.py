@@ -10,6 +10,10 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from model.features import PAIR_FEATURES, PERSON_FEATURES, encode, learn_categories
 
 RANKER_FEATURES = PERSON_FEATURES + PAIR_FEATURES
+# Closing more of a person's competency gap never makes a program less relevant, and a
+# program aimed below the person's level never becomes more relevant.
+MONOTONE = {"gap_closed": 1, "n_gaps_covered": 1, "gap_in_program": 1, "frac_gap_closed": 1,
+            "too_easy": -1}
 
 
 class Ranker:
@@ -38,6 +42,7 @@ class Ranker:
         self.estimator_ = HistGradientBoostingClassifier(
             max_iter=self.max_iter, learning_rate=self.learning_rate,
             max_leaf_nodes=self.max_leaf_nodes, categorical_features="from_dtype",
+            monotonic_cst=MONOTONE,
             early_stopping=False, random_state=self.seed,
         ).fit(x, examples[self.label].to_numpy())
         return self

@@ -54,7 +54,6 @@ class Recommender:
 
     def _fit(self, frames, as_of: str, progress: Progress | None) -> "Recommender":
         cfg = self.config
-        rng = np.random.default_rng(cfg.seed)
         started = time.perf_counter()
         frames = conform(frames)
         quarters = training_quarters(as_of, cfg.train_quarters)
@@ -62,7 +61,7 @@ class Recommender:
         rank_ex, eng_ex, duty_ex = [], [], []
         for i, t in enumerate(quarters):
             qd = prepare_quarter(frames, t, cfg)
-            rank_ex.append(ranking_examples(qd, cfg, rng))
+            rank_ex.append(ranking_examples(qd, cfg))
             eng_ex.append(engagement_examples(qd, cfg))
             if int(t[:4]) < int(as_of[:4]):  # only years that had ended by as_of
                 duty_ex.append(duty_examples(qd, jp_by_year))

@@ -37,6 +37,19 @@ def _blank_to_na(col: pd.Series) -> pd.Series:
     return col.mask(text.str.strip().eq("").fillna(False))
 
 
+_TRUE = {"true", "1", "ya", "yes", "y"}
+_FALSE = {"false", "0", "tidak", "no", "n"}
+
+
+def _to_bool(v):
+    if isinstance(v, str):
+        t = v.strip().lower()
+        return True if t in _TRUE else False if t in _FALSE else pd.NA
+    if v is None or (not isinstance(v, bool) and pd.isna(v)):
+        return pd.NA
+    return bool(v)
+
+
 def conform(frames: dict[str, pd.DataFrame]) -> Frames:
     """Frames with every canonical column present (missing optional ones as NA), blank cells as
     NA, dates parsed, ids as text, and each enrollment's quarter in column ``quarter``."""
@@ -56,6 +69,10 @@ def conform(frames: dict[str, pd.DataFrame]) -> Frames:
                 df[target] = pd.to_datetime(df[target], errors="coerce")
             elif c.kind in ("str", "list", "targets"):
                 df[target] = _blank_to_na(df[target])
+            elif c.kind == "bool":
+                df[target] = df[target].map(_to_bool).astype("boolean")
+            elif c.kind in ("int", "float"):
+                df[target] = pd.to_numeric(df[target], errors="coerce")
         out[name] = df
     off = out["offerings"]
     off["program_id"] = off["program_id"].astype("string")

@@ -52,7 +52,8 @@ def cf_scores(cf: ItemCF | None, snap: Snapshot, pairs: pd.DataFrame) -> np.ndar
         return np.zeros(len(pairs))
     hist = completions(snap.history)
     hist = hist[hist[PERSON].isin(set(pairs[PERSON]))]
-    return np.asarray(cf.score_pairs(hist, pairs), dtype=float)
+    # Rounded so float32 summation order (which follows the ids) cannot change a split.
+    return np.round(np.asarray(cf.score_pairs(hist, pairs), dtype=float), 5)
 
 
 def quarter_outcomes(frames: dict[str, pd.DataFrame], quarter: str) -> pd.DataFrame:
@@ -81,8 +82,20 @@ def prepare_quarter(frames: dict[str, pd.DataFrame], quarter: str, config: Model
     return QuarterData(snap, people, cf, outcomes)
 
 
-def ranking_examples(qd: QuarterData, config: ModelConfig, rng: np.random.Generator,
-                     sample: bool = True) -> pd.DataFrame:
+def content_order(feats: pd.DataFrame) -> np.ndarray:
+    """A pseudo-random number per row computed from its feature values only (not from ids), so
+    sampling and row order, and hence the fitted model, do not depend on NIPs or pseudonyms."""
+    cols = [c for c in feats.columns if c not in (PERSON, "program_id")]
+    h = pd.util.hash_pandas_object(feats[cols], index=False).to_numpy()
+    return (h >> np.uint64(11)).astype(np.float64) / float(1 << 53)
+
+
+def _sorted_by_content(feats: pd.DataFrame) -> pd.DataFrame:
+    order = content_order(feats.assign(_pid=feats["program_id"]))
+    return feats.iloc[np.lexsort((order,))].reset_index(drop=True)
+
+
+def ranking_examples(qd: QuarterData, config: ModelConfig, sample: bool = True) -> pd.DataFrame:
     """Eligible offered candidates of people who enrolled in the quarter, with labels."""
     snap, out = qd.snap, qd.outcomes
     offered = offered_programs(snap, snap.as_of)
@@ -96,11 +109,15 @@ def ranking_examples(qd: QuarterData, config: ModelConfig, rng: np.random.Genera
     pairs["enrolled"] = pairs["completed"].notna().astype(int)
     pairs["completed"] = pairs["completed"].fillna(0).astype(int)
     if sample:
-        neg = pairs[pairs["enrolled"] == 0]
-        u = rng.random(len(neg))
-        rank = pd.Series(u, index=neg.index).groupby(neg[PERSON]).rank(method="first")
-        pairs = pd.concat([pairs[pairs["enrolled"] == 1], neg[rank <= config.negatives_per_query]])
-        pairs = pairs.sort_index().reset_index(drop=True)
+        # Which non-chosen candidates to keep is drawn from content, not ids (see content_order).
+        person_rows = qd.people.reindex(pairs[PERSON])
+        u = content_order(person_rows.reset_index(drop=True).assign(
+            _pid=pairs["program_id"].to_numpy(), _q=snap.as_of))
+        neg = pairs["enrolled"].to_numpy() == 0
+        rank = pd.Series(np.where(neg, u, -1.0)).groupby(pairs[PERSON].to_numpy()).rank(method="first")
+        n_pos = pd.Series(~neg).groupby(pairs[PERSON].to_numpy()).transform("sum").to_numpy()
+        pairs = pairs[~neg | (rank.to_numpy() <= config.negatives_per_query + n_pos)]
+        pairs = pairs.reset_index(drop=True)
     feats = pair_features(snap, pairs[[PERSON, "program_id"]], qd.people,
                           cf_scores(qd.cf, snap, pairs), config.popularity_quarters)
     feats["enrolled"] = pairs["enrolled"].to_numpy()
@@ -108,7 +125,7 @@ def ranking_examples(qd: QuarterData, config: ModelConfig, rng: np.random.Genera
     feats[PERSON] = pairs[PERSON].to_numpy()
     feats["program_id"] = pairs["program_id"].to_numpy()
     feats["quarter"] = snap.as_of
-    return feats
+    return _sorted_by_content(feats)
 
 
 def engagement_examples(qd: QuarterData, config: ModelConfig) -> pd.DataFrame:
@@ -122,7 +139,7 @@ def engagement_examples(qd: QuarterData, config: ModelConfig) -> pd.DataFrame:
     feats[PERSON] = out[PERSON].to_numpy()
     feats["program_id"] = out["program_id"].to_numpy()
     feats["quarter"] = qd.snap.as_of
-    return feats
+    return _sorted_by_content(feats)
 
 
 def yearly_jp(frames: dict[str, pd.DataFrame]) -> pd.Series:
@@ -142,7 +159,7 @@ def duty_examples(qd: QuarterData, jp_by_year: pd.Series) -> pd.DataFrame:
     people["reached"] = (total >= duty).astype(int)
     people["jp_year_total"] = total
     people["quarter"] = qd.snap.as_of
-    return people.rename_axis(PERSON).reset_index()
+    return _sorted_by_content(people.rename_axis(PERSON).reset_index().assign(program_id=""))
 
 
 def training_quarters(as_of: str, n: int) -> list[str]:
