@@ -97,6 +97,7 @@ def plan(
         except ValueError as exc:
             raise _fail(str(exc)) from None
         quarter = f"{year}Q{q}"
+    lock_ids = _locks(lock)
     try:
         config = PlanConfig(budget_idr=budget, max_per_person=max_per_person, jp_weight=jp_weight,
                             min_unit_share=_shares(min_unit_share),
@@ -111,13 +112,13 @@ def plan(
             update("loading the champion and the data", 0.0)
             recommender, ctx, version = champion_context(engine, quarter)
             made = create_plan(engine, load_key(), recommender, ctx, config, actor="cli",
-                               model_version=version, quarter=quarter, lock_ids=_locks(lock),
+                               model_version=version, quarter=quarter, lock_ids=lock_ids,
                                exclude_ids=list(exclude_employee), top_k=top_k,
                                progress=lambda m, f: update(m, 0.1 + 0.9 * f))
     except (PlanInputError, PlanInfeasibleError, PlanTimeoutError, ValueError) as exc:
         raise _fail(str(exc)) from None
-    except LookupError as exc:  # no registered model / no champion alias
-        raise _fail(f"no champion model: train one first (asn-reco train) [{exc}]") from None
+    except LookupError as exc:  # no registered model or no champion alias
+        raise _fail(str(exc)) from None
     result = made.outcome.plan
     console.print(f"quarter {made.quarter}, model version {version}: "
                   f"{len(made.candidates):,} candidate lines, "

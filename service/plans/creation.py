@@ -16,6 +16,10 @@ from service.plans.sheets import employee_ids, person_keys_of, plan_lines_frame
 Progress = Callable[[str, float], None]
 
 
+class NoChampionError(LookupError):
+    """The MLflow registry has no champion version to plan with."""
+
+
 @dataclass
 class CreatedPlan:
     """A stored draft and what it was made from."""
@@ -48,9 +52,15 @@ def champion_context(engine: sa.Engine, quarter: str | None = None) -> tuple[Any
     from service.model_inputs import load_model_frames
     from service.settings import get_settings
 
+    from mlflow.exceptions import MlflowException
+
     settings = get_settings()
     client = registry.client_for(settings.tracking_uri, settings.artifact_root)
-    recommender, info = registry.load_version(client, registry.CHAMPION)
+    try:
+        recommender, info = registry.load_version(client, registry.CHAMPION)
+    except MlflowException as exc:
+        raise NoChampionError(f"no champion model in {settings.tracking_uri}: train one first "
+                              f"(asn-reco train) [{exc.error_code}]") from None
     ctx = recommender.context(load_model_frames(engine), quarter or recommender.as_of_)
     return recommender, ctx, str(info.version)
 

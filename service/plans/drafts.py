@@ -118,6 +118,17 @@ def get_plan(engine: sa.Engine, plan_id: str, unit: str | None = None,
                                 columns=["id", "plan_id", *LINE_COLUMNS, "enrollment_id"])
 
 
+def plan_inputs(engine: sa.Engine, plan_id: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """The candidates, offerings and settings a draft was solved from (to check or compare)."""
+    with engine.connect() as conn:
+        head = conn.execute(sa.select(plans).where(plans.c.plan_id == plan_id)).mappings().first()
+    if head is None:
+        raise PlanNotFoundError(f"plan {plan_id!r} not found")
+    offerings = pd.read_json(io.StringIO(head["offerings"]), orient="records",
+                             dtype={"offering_id": str, "program_id": str})
+    return _unpack(head["candidates"]), offerings, json.loads(head["settings"])
+
+
 def list_plans(engine: sa.Engine, limit: int = 50) -> list[dict]:
     """Newest plans first (header fields only)."""
     cols = [plans.c[c] for c in ("plan_id", "quarter", "status", "budget_idr", "model_version",
@@ -179,9 +190,7 @@ def resolve(engine: sa.Engine, plan_id: str, actor: str, employee_of: dict[str, 
     if head["status"] != DRAFT:
         raise PlanStateError(f"plan {plan_id!r} is {head['status']}; only drafts can change")
     _, old = get_plan(engine, plan_id)
-    candidates = _unpack(head["candidates"])
-    offerings = pd.read_json(io.StringIO(head["offerings"]), orient="records",
-                             dtype={"offering_id": str, "program_id": str})
+    candidates, offerings, _settings = plan_inputs(engine, plan_id)
     removed = set(zip(*[old.loc[old["state"] == "removed", c] for c in ("person_key",
                                                                         "offering_id")]))
     locked = set(zip(*[old.loc[old["state"] == "locked", c] for c in ("person_key",
