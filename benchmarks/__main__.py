@@ -10,6 +10,8 @@ MODULES = (
     "benchmarks.cf_speed",
     "benchmarks.import_speed",
     "benchmarks.synthetic_speed",
+    "benchmarks.plan_solve",
+    "benchmarks.plan_demo",
 )
 
 

@@ -138,3 +138,60 @@ def sample_dir(tmp_path) -> Path:
     for name, text in SAMPLE_FILES.items():
         (folder / f"{name}.csv").write_text(text, encoding="utf-8")
     return folder
+
+
+@pytest.fixture(scope="session")
+def plan_world(tmp_path_factory) -> dict:
+    """A small trained workspace for the training plan: 600 employees, 3 years, champion in MLflow.
+
+    The synthetic files end in the latest complete quarter; as HR would, the next quarter's
+    schedule is imported too (the latest quarter's offerings three months later). Tests that
+    change data copy ``data_dir`` first (``plan_workspace``).
+    """
+    import pandas as pd
+
+    from model.quarters import quarters_of, shift
+    from service.ingest.importer import import_paths
+    from service.storage.engine import get_engine, init_db
+    from service.training import train_and_register
+    from synthetic import generate, write_world
+
+    root = tmp_path_factory.mktemp("plan_world")
+    files, data = root / "files", root / "data"
+    write_world(generate(n_employees=600, years=3, seed=11), files, root / "truth")
+    off = pd.read_csv(files / "offerings.csv", dtype=str)
+    quarter = quarters_of(pd.to_datetime(off["start_date"]))
+    last = max(quarter.dropna().unique())
+    nxt = off[quarter == last].copy()
+    for col in ("start_date", "end_date"):
+        nxt[col] = (pd.to_datetime(nxt[col]) + pd.DateOffset(months=3)).dt.strftime("%Y-%m-%d")
+    nxt["offering_id"] = nxt["offering_id"] + "-next"
+    pd.concat([off, nxt]).to_csv(files / "offerings.csv", index=False)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ASN_DATA_DIR", str(data))
+        for name in ("DATABASE_URL", "ASN_PSEUDONYM_KEY", "MLFLOW_TRACKING_URI"):
+            mp.delenv(name, raising=False)
+        get_settings.cache_clear()
+        engine = get_engine()
+        init_db(engine)
+        assert import_paths([files], engine).ok
+        outcome = train_and_register(engine)
+        engine.dispose()
+    get_settings.cache_clear()
+    assert outcome.as_of == shift(last, 1)
+    return {"data_dir": data, "quarter": outcome.as_of, "version": outcome.version}
+
+
+@pytest.fixture
+def plan_workspace(plan_world, tmp_path, monkeypatch) -> Path:
+    """A private copy of ``plan_world``'s data folder, set as ``ASN_DATA_DIR`` for this test."""
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(plan_world["data_dir"], folder)
+    monkeypatch.setenv("ASN_DATA_DIR", str(folder))
+    for name in ("DATABASE_URL", "ASN_PSEUDONYM_KEY", "MLFLOW_TRACKING_URI"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    yield folder
+    get_settings.cache_clear()

@@ -15,6 +15,7 @@ from service.api import errors
 from service.api.deps import Services
 from service.api.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware, TimeoutMiddleware
 from service.api.routes import ROUTERS, risk_groups
+from service.api.routes import plans as plan_routes
 from service.api.settings import ApiSettings, get_api_settings
 from service.auth.rate_limit import LoginRateLimiter
 from service.auth.tokens import secret_from_file
@@ -75,6 +76,7 @@ def create_app(engine: sa.Engine | None = None, source: ModelSource | None = Non
     for router in ROUTERS:
         app.include_router(router, prefix=PREFIX)
     app.include_router(risk_groups.router, prefix=PREFIX)
+    app.include_router(plan_routes.router, prefix=PREFIX)
     # Added innermost first: CORS sits inside the limits, the headers wrap everything.
     if api.cors_list:
         app.add_middleware(CORSMiddleware, allow_origins=api.cors_list, allow_credentials=False,
