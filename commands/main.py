@@ -30,6 +30,8 @@ _COMMAND_MODULES = (
     "commands.risk",
     "commands.demo",
     "commands.serving",
+    "commands.oulad",
+    "commands.models",
 )
 
 for _name in _COMMAND_MODULES:

@@ -1,0 +1,89 @@
+"""Early progress in a running training, and outcomes as they were known at a date.
+
+``progress_features`` summarises the ``progress_checks`` due by a cutoff (e.g. the first
+milestone of the offering): how many were due, how many were submitted on time and their
+scores. Checks due after the cutoff are never read. ``mask_running`` hides the outcomes of
+enrollments whose offering had not ended yet, so a long training's result is not "known"
+before it happened.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from model import quarters as qt
+from model.snapshot import PERSON, Frames, conform
+
+PROGRESS_FEATURES = ("checks_due", "checks_submitted", "share_submitted", "mean_score",
+                     "min_score", "cohort_submitted", "score_vs_cohort")
+RUNNING_STATUS = "registered"
+
+
+def mask_running(frames: dict[str, pd.DataFrame], as_of: str) -> Frames:
+    """Frames in which enrollments of quarters before ``as_of`` whose offering ends on or after
+    the start of ``as_of`` carry no outcome yet (status ``registered``, nothing earned).
+
+    Enrollments of ``as_of`` and later keep their status: the snapshot never shows it, and
+    training reads it as the label.
+    """
+    f = conform(frames)
+    start = pd.Timestamp(qt.quarter_start(as_of))
+    enr = f["enrollments"]
+    ends = f["offerings"].drop_duplicates("offering_id").set_index("offering_id")["end_date"]
+    end = pd.to_datetime(enr["offering_id"].map(ends))
+    running = ((enr["quarter"] < as_of) & end.ge(start)).to_numpy(dtype=bool)
+    out = Frames(f)
+    if running.any():
+        enr = enr.copy()
+        enr.loc[running, "status"] = RUNNING_STATUS
+        enr.loc[running, "jp_earned"] = 0.0
+        enr.loc[running, "post_test_score"] = np.nan
+        out["enrollments"] = enr
+    return out
+
+
+def first_check_dates(checks: pd.DataFrame) -> pd.Series:
+    """Due date of each offering's first milestone (index offering_id)."""
+    dates = pd.to_datetime(checks["check_date"])
+    return dates.groupby(checks["offering_id"].astype(str)).min()
+
+
+def progress_features(checks: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """Progress of each (person_key, offering_id) pair from the checks due by its ``cutoff``.
+
+    Args:
+        checks: pseudonymised ``progress_checks`` (person_key, offering_id, check_date,
+            submitted, score).
+        pairs: person_key, offering_id and cutoff (a date per row).
+
+    Returns:
+        A frame aligned with ``pairs`` holding ``PROGRESS_FEATURES``; scores are missing when
+        nothing was submitted, everything is missing when no check was due. The cohort
+        columns compare each person with the other pairs of the same offering.
+    """
+    c = checks.assign(check_date=pd.to_datetime(checks["check_date"]),
+                      offering_id=checks["offering_id"].astype(str),
+                      submitted=checks["submitted"].astype("boolean").fillna(False).astype(bool),
+                      score=pd.to_numeric(checks["score"], errors="coerce"))
+    p = pairs[[PERSON, "offering_id"]].astype(str).assign(
+        cutoff=pd.to_datetime(pairs["cutoff"]).to_numpy(), _row=np.arange(len(pairs)))
+    due = p.merge(c[[PERSON, "offering_id", "check_date", "submitted", "score"]],
+                  on=[PERSON, "offering_id"], how="inner")
+    due = due[due["check_date"] <= due["cutoff"]]
+    done = due["score"].where(due["submitted"])
+    grouped = due.assign(_done=done).groupby("_row")
+    stats = pd.DataFrame({
+        "checks_due": grouped.size(),
+        "checks_submitted": grouped["submitted"].sum(),
+        "mean_score": grouped["_done"].mean(),
+        "min_score": grouped["_done"].min(),
+    })
+    out = stats.reindex(np.arange(len(pairs)))
+    out["share_submitted"] = out["checks_submitted"] / out["checks_due"]
+    out = out.astype(float)
+    # The person against the rest of the offering's cohort at the same cutoff.
+    cohort = pd.Series(pairs["offering_id"].astype(str).to_numpy())
+    out["cohort_submitted"] = out["share_submitted"].groupby(cohort).transform("mean")
+    out["score_vs_cohort"] = out["mean_score"] - out["mean_score"].groupby(cohort).transform("mean")
+    return out[list(PROGRESS_FEATURES)].reset_index(drop=True)
