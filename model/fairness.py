@@ -1,7 +1,7 @@
 """Group fairness of the recommendations and of the engagement model's calibration.
 
 Selection rate: for a group (e.g. ``sex=F``) and a program category, the share of the group's
-people who receive at least one program of that category in their top 10. The four-fifths rule
+people eligible for the category who receive at least one program of it in their top 10. The four-fifths rule
 compares each group's rate with the highest group's rate for the same attribute and category: a
 ratio under 0.8 flags the pair for human review. Calibration: per group, the mean predicted
 P(complete) against the observed completion rate of the group's enrollments, and the group's ECE.
@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from model.candidates import candidate_pairs, offered_programs
 from model.metrics import expected_calibration_error
 from model.snapshot import PERSON
 from model.training_data import engagement_examples, prepare_quarter
@@ -38,26 +39,36 @@ def person_groups(people: pd.DataFrame) -> pd.DataFrame:
 
 
 def selection_rates(recommended: pd.DataFrame, groups: pd.DataFrame,
-                    min_group: int = 10) -> pd.DataFrame:
+                    eligible: pd.DataFrame | None = None, min_group: int = 10) -> pd.DataFrame:
     """Share of each group's people with at least one recommendation of each category.
 
     Args:
         recommended: one row per recommendation with ``person`` and ``category`` columns.
-        groups: index person, one column per group attribute; every person who was
-            recommended for (even with nothing of a category) must be a row.
+        groups: index person, one column per group attribute (everyone recommended for).
+        eligible: ``person``, ``category`` pairs a person could be recommended at all; when
+            given, a group's rate for a category counts only its eligible people (so Latsar,
+            for new civil servants only, is not "withheld" from older staff).
     """
     got = recommended[["person", "category"]].dropna().drop_duplicates()
     categories = sorted(got["category"].astype(str).unique())
     hit = pd.crosstab(got["person"], got["category"].astype(str)).reindex(
         index=groups.index, columns=categories, fill_value=0).gt(0)
+    if eligible is None:
+        can = pd.DataFrame(True, index=groups.index, columns=categories)
+    else:
+        el = eligible[["person", "category"]].dropna().drop_duplicates()
+        can = pd.crosstab(el["person"], el["category"].astype(str)).reindex(
+            index=groups.index, columns=categories, fill_value=0).gt(0) | hit
     rows = []
     for attr in groups.columns:
         for value, members in groups.groupby(groups[attr], dropna=True).groups.items():
-            if len(members) < min_group:
-                continue
-            rates = hit.loc[members].mean()
-            rows += [{"attribute": attr, "group": str(value), "category": c,
-                      "n": len(members), "rate": float(rates[c])} for c in categories]
+            for c in categories:
+                pool = can.loc[members, c]
+                n = int(pool.sum())
+                if n < min_group:
+                    continue
+                rows.append({"attribute": attr, "group": str(value), "category": c, "n": n,
+                             "rate": float(hit.loc[members, c][pool.to_numpy()].mean())})
     return pd.DataFrame(rows, columns=["attribute", "group", "category", "n", "rate"])
 
 
@@ -135,9 +146,14 @@ def audit(serving, holdout, frames: dict[str, pd.DataFrame], quarter: str, k: in
         ctx = serving.context(frames, quarter)
     people = ctx.snap.people[ctx.snap.people["active"].to_numpy(dtype=bool)]
     top = serving.recommend(ctx, list(people.index), k=k, reasons=False)
+    category = ctx.snap.programs["category"]
     recommended = pd.DataFrame({"person": top[PERSON].to_numpy(),
-                                "category": top["program_id"].map(ctx.snap.programs["category"])})
-    rates = selection_rates(recommended, person_groups(people), min_group)
+                                "category": top["program_id"].map(category).to_numpy()})
+    programs = offered_programs(ctx.snap, ctx.snap.as_of) or list(ctx.snap.programs.index)
+    pairs = candidate_pairs(ctx.snap, list(people.index), programs)
+    eligible = pd.DataFrame({"person": pairs[PERSON].to_numpy(),
+                             "category": pairs["program_id"].map(category).to_numpy()})
+    rates = selection_rates(recommended, person_groups(people), eligible, min_group)
     qd = prepare_quarter(frames, quarter, holdout.config)
     qd.cf = holdout.cf_
     ex = engagement_examples(qd, holdout.config)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+import pandas as pd
 import sqlalchemy as sa
 
 from model import quarters as qt
@@ -73,8 +74,7 @@ def train_and_register(engine: sa.Engine, as_of: str | None = None, promote: boo
     if register:
         say("registering in MLflow", 0.92)
         settings = get_settings()
-        ctx = rec.context(frames, as_of)
-        sample = rec.score_pairs(ctx, _sample_pairs(rec, ctx)).loc[:, list(RANKER_FEATURES)]
+        sample = signature_example(rec, frames)
         info = registry.log_version(
             rec, settings.tracking_uri, settings.artifact_root, metrics,
             params={"as_of": as_of, "holdout": holdout, **config.to_dict()},
@@ -89,8 +89,14 @@ def train_and_register(engine: sa.Engine, as_of: str | None = None, promote: boo
     return TrainOutcome(as_of, version, promoted, metrics, card, evaluation)
 
 
-def _sample_pairs(rec: Recommender, ctx, n: int = 20):
+def signature_example(rec: Recommender, frames, n: int = 20) -> pd.DataFrame:
+    """A few scored candidate pairs (features only, no person keys) for the model signature."""
     from model.candidates import candidate_pairs
 
-    persons = list(ctx.snap.people.index[:5])
-    return candidate_pairs(ctx.snap, persons).head(n)
+    ctx = rec.context(frames)
+    offered = ctx.snap.offerings["quarter"].dropna()
+    if not (offered == ctx.snap.as_of).any() and len(offered):
+        # Features of a quarter without offerings fail in features._lead_days (reported).
+        ctx = rec.context(frames, min(offered.max(), ctx.snap.as_of))
+    pairs = candidate_pairs(ctx.snap, list(ctx.snap.people.index[:5])).head(n)
+    return rec.score_pairs(ctx, pairs).loc[:, list(RANKER_FEATURES)]
