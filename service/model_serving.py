@@ -161,6 +161,7 @@ class ModelServer:
         self._last_error: str | None = None
         self._last_error_at: dt.datetime | None = None
         self._last_check_at: dt.datetime | None = None
+        self._precompute_error: str | None = None
 
     # ------------------------------------------------------------------ reading
     @property
@@ -217,6 +218,9 @@ class ModelServer:
             self._failed_version = None
             with self._swap_lock:
                 self._last_error = self._last_error_at = None
+                if top is None and self._precompute_error:
+                    self._last_error, self._last_error_at = self._precompute_error, now
+                self._precompute_error = None
             log.info("serving model version %s", version)
             return "loaded"
 
@@ -242,15 +246,21 @@ class ModelServer:
             return True
 
     def _precompute(self, recommender: Any, ctx: Any) -> dict[str, list[dict]] | None:
+        """Everyone's default top-k, or None (off, or failed: requests then score live)."""
         if self.precompute_k <= 0:
             return None
         people = list(ctx.people.index)
         out: dict[str, list[dict]] = {p: [] for p in people}
-        for start in range(0, len(people), self.precompute_batch):
-            frame = recommender.recommend(ctx, persons=people[start:start + self.precompute_batch],
-                                          k=self.precompute_k, reasons=True)
-            for row in frame.to_dict("records"):
-                out[row["person_key"]].append(row)
+        try:
+            for start in range(0, len(people), self.precompute_batch):
+                frame = recommender.recommend(ctx, k=self.precompute_k, reasons=True,
+                                              persons=people[start:start + self.precompute_batch])
+                for row in frame.to_dict("records"):
+                    out[row["person_key"]].append(row)
+        except Exception as exc:  # an optimisation only: never a reason not to serve
+            self._precompute_error = f"precomputing rankings failed: {type(exc).__name__}: {exc}"
+            log.warning("model serving: %s", self._precompute_error)
+            return None
         return out
 
     # ------------------------------------------------------------------ background

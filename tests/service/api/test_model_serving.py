@@ -172,3 +172,23 @@ def test_failed_first_load_is_not_ready_then_recovers(kit):
     assert "ChecksumError" in server.status().last_error
     source.corrupt = set()
     assert server.load_champion(force=True) == "loaded" and server.status().last_error is None
+
+
+def test_a_failing_precompute_still_serves_live(kit):
+    source = kit.FakeSource()
+    server = ModelServer(source, _Frames(), lambda: 0, poll_seconds=0, precompute_k=10)
+    original = kit.FakeRecommender.recommend
+
+    def broken(self, ctx, persons=None, **kw):
+        if persons is not None and len(persons) > 1:
+            raise TypeError("batch scoring is broken")
+        return original(self, ctx, persons=persons, **kw)
+
+    kit.FakeRecommender.recommend = broken
+    try:
+        assert server.load_champion() == "loaded"
+        state = server.state
+        assert state.precomputed is None and "batch scoring is broken" in server.status().last_error
+        assert len(state.recommender.recommend(state.ctx, persons=["a"], k=1)) == 1
+    finally:
+        kit.FakeRecommender.recommend = original
