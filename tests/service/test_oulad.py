@@ -1,0 +1,64 @@
+"""OULAD through the product's import and engine: predictions for every 2014 registration,
+unchanged by anything the predictions may not know (leak guard), moved by what they may."""
+
+import pandas as pd
+import pytest
+
+from service.oulad import run_oulad
+
+KEYS = ["code_module", "code_presentation", "id_student"]
+
+
+@pytest.fixture(scope="module")
+def base(oulad_slice, tmp_path_factory):
+    return run_oulad(oulad_slice, tmp_path_factory.mktemp("ws"))
+
+
+def _run(write_oulad, tmp_path, edit):
+    data = write_oulad(tmp_path / "data", ("DDD",), share=0.5, edit=edit)
+    return run_oulad(data, tmp_path / "ws")
+
+
+@pytest.mark.slow
+def test_every_2014_registration_gets_two_probabilities(base, oulad_slice):
+    info = pd.read_csv(oulad_slice / "studentInfo.csv", dtype=str)
+    expected = info[info["code_presentation"].str.startswith("2014")]
+    assert sorted(map(tuple, base[KEYS].to_numpy())) == sorted(map(tuple, expected[KEYS].to_numpy()))
+    for col in ("p_withdraw_prestart", "p_withdraw_early"):
+        assert base[col].between(0, 1).all() and base[col].nunique() > 5
+
+
+@pytest.mark.slow
+def test_unregistration_and_results_of_the_predicted_presentation_change_nothing(
+        base, write_oulad, tmp_path):
+    def edit(frames):
+        frames["studentRegistration"]["date_unregistration"] = "3"
+        info = frames["studentInfo"]
+        j = info["code_presentation"] == "2014J"
+        info.loc[j, "final_result"] = info.loc[j, "final_result"].map(
+            {"Withdrawn": "Pass", "Pass": "Withdrawn", "Fail": "Distinction",
+             "Distinction": "Fail"})
+        ass = frames["assessments"]
+        late = ass[(ass["code_presentation"] == "2014J")
+                   & (pd.to_numeric(ass["date"], errors="coerce").fillna(999) > 25)]
+        sub = frames["studentAssessment"]
+        sub.loc[sub["id_assessment"].isin(late["id_assessment"]), "score"] = "1"
+
+    changed = _run(write_oulad, tmp_path, edit)
+    pd.testing.assert_frame_equal(changed, base)
+
+
+@pytest.mark.slow
+def test_missing_the_first_assessment_raises_the_early_risk_only(base, write_oulad, tmp_path):
+    def edit(frames):
+        ass = frames["assessments"]
+        first = ass[ass["code_presentation"].str.startswith("2014")
+                    & (ass["assessment_type"] != "Exam")]
+        day = pd.to_numeric(first["date"])
+        first = first[day == day.groupby(first["code_presentation"]).transform("min")]
+        sub = frames["studentAssessment"]
+        frames["studentAssessment"] = sub[~sub["id_assessment"].isin(first["id_assessment"])]
+
+    changed = _run(write_oulad, tmp_path, edit)
+    pd.testing.assert_series_equal(changed["p_withdraw_prestart"], base["p_withdraw_prestart"])
+    assert changed["p_withdraw_early"].mean() > base["p_withdraw_early"].mean() + 0.05
