@@ -6,6 +6,7 @@ import importlib
 import sys
 
 MODULES = (
+    "benchmarks.model_quality",
     "benchmarks.movielens",
     "benchmarks.cf_speed",
     "benchmarks.import_speed",
