@@ -222,13 +222,15 @@ def _fit_matrix(snap: Snapshot) -> np.ndarray:
 
 def _lead_days(snap: Snapshot, pairs: pd.DataFrame) -> np.ndarray:
     """Days from registration to the start: given for enrollments, else from the quarter's start
-    to the program's first offering in the quarter (a nomination made now)."""
+    to the program's next offering (a nomination made now); unknown when none is scheduled."""
     if "lead_days" in pairs:
         return pd.to_numeric(pairs["lead_days"], errors="coerce").to_numpy(dtype=float)
-    off = snap.offerings[snap.offerings["quarter"] == snap.as_of]
+    off = snap.offerings[(snap.offerings["quarter"] >= snap.as_of) & snap.offerings["start_date"].notna()]
+    if off.empty:
+        return np.full(len(pairs), np.nan)
     first = off.groupby("program_id")["start_date"].min()
-    start = pairs["program_id"].map(first)
-    return (pd.to_datetime(start) - snap.start).dt.days.to_numpy(dtype=float)
+    days = (first - snap.start).dt.days.astype(float)
+    return pairs["program_id"].map(days).to_numpy(dtype=float)
 
 
 def _concurrent_jp(snap: Snapshot, pairs: pd.DataFrame) -> np.ndarray:

@@ -64,7 +64,7 @@ def pseudonymise(ids: pd.Series, key: bytes) -> pd.Series:
     """Pseudonyms of a column of employee_ids (missing stays missing)."""
     unique = ids.dropna().unique()
     mapping = {v: person_key(v, key) for v in unique}
-    return ids.map(mapping).astype("str")
+    return ids.map(mapping).astype("string")  # missing stays missing (not the text "nan")
 
 
 def pseudonymise_tables(

@@ -59,3 +59,13 @@ def test_tables_lose_ids_and_names():
     dumped = "".join(f.to_csv() for f in out.values())
     assert NIP not in dumped and "Siti" not in dumped
     assert "employee_id" in frames["employees"].columns  # inputs untouched
+
+
+def test_missing_ids_stay_missing():
+    import pandas as pd
+
+    from service.pseudonym import pseudonymise
+
+    out = pseudonymise(pd.Series(["1985", None, pd.NA]), b"k")
+    assert out.iloc[0] and len(out.iloc[0]) == 16
+    assert out.iloc[1:].isna().all()
