@@ -1,9 +1,13 @@
-# Sourced by .ci/run: installs and starts Debian's PostgreSQL for the storage tests, exporting
-# TEST_DATABASE_URL. Skips quietly when not root and no server is available.
+# Sourced by .ci/run: installs what the tests use from Debian (PostgreSQL for the storage tests,
+# LibreOffice Calc to open the Excel reports) and starts PostgreSQL, exporting TEST_DATABASE_URL.
+# Skips quietly when not root.
 if [ "$(id -u)" = "0" ]; then
-  if ! command -v pg_ctlcluster >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  need=()
+  ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+  command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc)
+  if [ ${#need[@]} -gt 0 ]; then
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   fi
   PGVER=$(ls /usr/lib/postgresql | sort -V | tail -1)
   if ! pg_lsclusters -h | grep -q online; then
