@@ -140,8 +140,10 @@ def list_plans(engine: sa.Engine, limit: int = 50) -> list[dict]:
 
 def _claim_draft(conn: sa.Connection, plan_id: str, **values) -> None:
     """Update a draft's header, or raise when it is missing or no longer a draft."""
+    # Writing the status even when nothing else changes takes the row's write lock.
     done = conn.execute(plans.update().where(plans.c.plan_id == plan_id,
-                                             plans.c.status == DRAFT).values(**values))
+                                             plans.c.status == DRAFT)
+                        .values(**({"status": DRAFT} | values)))
     if done.rowcount == 1:
         return
     exists = conn.execute(sa.select(plans.c.status).where(plans.c.plan_id == plan_id)).first()

@@ -120,5 +120,13 @@ def test_bad_plans_exit_2_with_a_reason(plan_workspace):
 
 
 def test_no_champion_is_a_clear_error(data_dir):
-    result = _run("--budget", "1000")
-    assert result.exit_code == 2 and "Traceback" not in result.output
+    # A fresh process, as a user runs it: MLflow keeps process-wide state between workspaces.
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ASN_DATA_DIR": str(data_dir), "COLUMNS": "200"}
+    done = subprocess.run([sys.executable, "-c", "from commands.main import app; app()", "plan", "--budget", "1000"],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "no champion model" in done.stdout and "Traceback" not in done.stdout + done.stderr
