@@ -41,8 +41,10 @@ def metrics(y: np.ndarray, p: np.ndarray) -> dict:
 def _first_assessment(data: Path) -> pd.DataFrame:
     ass = pd.read_csv(data / "assessments.csv")
     ass = ass[ass["assessment_type"] != "Exam"].dropna(subset=["date"])
-    first = ass[ass["date"] == ass.groupby(["code_module", "code_presentation"])["date"].transform("min")]
-    sub = pd.read_csv(data / "studentAssessment.csv", na_values="?").merge(first, on="id_assessment")
+    day_one = ass.groupby(["code_module", "code_presentation"])["date"].transform("min")
+    first = ass[ass["date"] == day_one]
+    sub = pd.read_csv(data / "studentAssessment.csv", na_values="?")
+    sub = sub.merge(first, on="id_assessment")
     sub = sub[sub["date_submitted"] <= sub["date"]]
     return sub.groupby(KEYS, as_index=False).agg(first_on_time=("score", "size"),
                                                  first_score=("score", "mean"))
@@ -60,7 +62,8 @@ def baseline(data: Path) -> pd.DataFrame:
     y = (d["final_result"] == "Withdrawn").astype(int)
     train = d["code_presentation"].str.startswith("2013").to_numpy()
     out = d.loc[~train, KEYS].copy()
-    for name, cols in (("pre-start", OBVIOUS), ("early", OBVIOUS + ["first_on_time", "first_score"])):
+    early = OBVIOUS + ["first_on_time", "first_score"]
+    for name, cols in (("pre-start", OBVIOUS), ("early", early)):
         est = HistGradientBoostingClassifier(categorical_features="from_dtype", random_state=0)
         est.fit(d.loc[train, cols], y[train])
         out[name] = est.predict_proba(d.loc[~train, cols])[:, 1]

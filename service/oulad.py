@@ -145,7 +145,8 @@ def _constant(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return rows.assign(**{c: 0.0 for c in columns})
 
 
-def fit_models(frames, config: ModelConfig, years: tuple[int, ...] = TRAIN_YEARS) -> WithdrawalModels:
+def fit_models(frames, config: ModelConfig,
+               years: tuple[int, ...] = TRAIN_YEARS) -> WithdrawalModels:
     """Fit the pre-start and early engagement models on the quarters of ``years``."""
     quarters = _with_history(frames, _quarters(frames, years))
     if not quarters:
@@ -188,7 +189,8 @@ def to_oulad_ids(preds: pd.DataFrame, student_ids: pd.Series, key: bytes) -> pd.
         "p_withdraw_prestart": np.round(preds["p_withdraw_prestart"].to_numpy(dtype=float), 6),
         "p_withdraw_early": np.round(preds["p_withdraw_early"].to_numpy(dtype=float), 6),
     })
-    return out.sort_values(["code_module", "code_presentation", "id_student"]).reset_index(drop=True)
+    out = out.sort_values(["code_module", "code_presentation", "id_student"])
+    return out.reset_index(drop=True)
 
 
 def run_oulad(data: Path, folder: Path, config: ModelConfig | None = None) -> pd.DataFrame:

@@ -116,7 +116,8 @@ def programs_and_offerings(courses: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
     programs["jp"] = programs["program_id"].map(jp).astype(str)
     programs["provider"] = "Open University"
     offerings = pd.DataFrame({
-        "offering_id": [offering_id(m, p) for m, p in zip(c["code_module"], c["code_presentation"])],
+        "offering_id": [offering_id(m, p)
+                        for m, p in zip(c["code_module"], c["code_presentation"])],
         "program_id": c["code_module"].to_numpy(),
         "start_date": _iso(c["_start"]).to_numpy(),
         "end_date": _iso(c["_start"] + pd.to_timedelta(length, unit="D")).to_numpy(),
@@ -137,7 +138,8 @@ def enrollments(info: pd.DataFrame, registration: pd.DataFrame,
     return pd.DataFrame({
         "employee_id": e["id_student"].to_numpy(),
         "program_id": e["code_module"].to_numpy(),
-        "offering_id": [offering_id(m, p) for m, p in zip(e["code_module"], e["code_presentation"])],
+        "offering_id": [offering_id(m, p)
+                        for m, p in zip(e["code_module"], e["code_presentation"])],
         "date": _iso(e["_start"] + offset).to_numpy(),
         "status": result.map(STATUS).fillna("").to_numpy(),
         "jp_earned": np.where(result.isin(["Pass", "Distinction"]),
@@ -157,8 +159,8 @@ def progress_checks(info: pd.DataFrame, assessments: pd.DataFrame,
     a = a.assign(_due=a["_start"] + pd.to_timedelta(_days(a["date"]), unit="D"),
                  _due_day=_days(a["date"]))
     regs = info[["code_module", "code_presentation", "id_student"]]
-    checks = regs.merge(a[["code_module", "code_presentation", "id_assessment", "_due", "_due_day"]],
-                        on=["code_module", "code_presentation"])
+    dated = a[["code_module", "code_presentation", "id_assessment", "_due", "_due_day"]]
+    checks = regs.merge(dated, on=["code_module", "code_presentation"])
     sub = submissions.assign(_submitted=_days(submissions["date_submitted"]),
                              _score=_days(submissions["score"]))
     checks = checks.merge(sub[["id_student", "id_assessment", "_submitted", "_score"]],

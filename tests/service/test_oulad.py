@@ -23,7 +23,8 @@ def _run(write_oulad, tmp_path, edit):
 def test_every_2014_registration_gets_two_probabilities(base, oulad_slice):
     info = pd.read_csv(oulad_slice / "studentInfo.csv", dtype=str)
     expected = info[info["code_presentation"].str.startswith("2014")]
-    assert sorted(map(tuple, base[KEYS].to_numpy())) == sorted(map(tuple, expected[KEYS].to_numpy()))
+    got = sorted(map(tuple, base[KEYS].to_numpy()))
+    assert got == sorted(map(tuple, expected[KEYS].to_numpy()))
     for col in ("p_withdraw_prestart", "p_withdraw_early"):
         assert base[col].between(0, 1).all() and base[col].nunique() > 5
 
