@@ -9,6 +9,7 @@ configuration, metrics are aggregates, and the card reports groups only.
 from __future__ import annotations
 
 import hashlib
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +63,14 @@ def sha256_of(path: Path) -> str:
 
 def client_for(tracking_uri: str, artifact_root: Path | None = None) -> MlflowClient:
     """A client on ``tracking_uri`` whose experiment stores artifacts under ``artifact_root``."""
+    before = os.environ.get("MLFLOW_TRACKING_URI")
     mlflow.set_tracking_uri(tracking_uri)
+    # set_tracking_uri also exports MLFLOW_TRACKING_URI, which the settings would then read as
+    # an explicit store: keep the environment as it was.
+    if before is None:
+        os.environ.pop("MLFLOW_TRACKING_URI", None)
+    else:
+        os.environ["MLFLOW_TRACKING_URI"] = before
     client = MlflowClient(tracking_uri)
     if client.get_experiment_by_name(EXPERIMENT) is None:
         location = artifact_root.resolve().as_uri() if artifact_root else None
