@@ -312,3 +312,70 @@ def retrain_tools():
 
     return SimpleNamespace(use=use_workspace, copy=copy_workspace, build=build_workspace,
                            planted_name=PLANTED_NAME)
+
+
+# ----------------------------------------------------------------------------- retraining
+# A small synthetic world imported into a workspace, shared by the retraining tests. One person
+# carries a planted name so the privacy test can look for it (and for every NIP) in MLflow.
+PLANTED_NAME = "Zulkarnaen Planted Wiryaputra"
+
+
+def use_workspace(mp: pytest.MonkeyPatch, folder: Path) -> None:
+    """Point the settings at ``folder`` (its database, secrets and MLflow store)."""
+    mp.setenv("ASN_DATA_DIR", str(folder))
+    for name in ("DATABASE_URL", "ASN_PSEUDONYM_KEY", "MLFLOW_TRACKING_URI", "ASN_CRASH_AT"):
+        mp.delenv(name, raising=False)
+    get_settings.cache_clear()
+
+
+def build_workspace(folder: Path, world) -> None:
+    """Write a synthetic world's files and import them into a new workspace at ``folder``."""
+    from service.ingest.importer import import_paths
+    from service.storage.engine import get_engine, init_db
+    from synthetic import write_world
+
+    raw = folder.parent / f"{folder.name}-raw"
+    write_world(world, raw, folder.parent / f"{folder.name}-truth")
+    with pytest.MonkeyPatch.context() as mp:
+        use_workspace(mp, folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        engine = get_engine(get_settings().db_url)
+        init_db(engine)
+        report = import_paths([raw], engine)
+        engine.dispose()
+    assert not getattr(report, "errors", None), report
+
+
+@pytest.fixture(scope="session")
+def retrain_world():
+    """A 400-person, 3-year world ending 2026Q3 with a planted name."""
+    from synthetic import generate
+
+    world = generate(400, 3, seed=3, end_quarter="2026Q3")
+    world.tables["employees"].loc[world.tables["employees"].index[0], "name"] = PLANTED_NAME
+    return world
+
+
+@pytest.fixture(scope="session")
+def retrain_base(retrain_world, tmp_path_factory) -> Path:
+    """The world imported into a workspace with no MLflow store yet (copy it, never write)."""
+    folder = tmp_path_factory.mktemp("retrain") / "base"
+    build_workspace(folder, retrain_world)
+    return folder
+
+
+def copy_workspace(src: Path, dst: Path) -> Path:
+    """An independent copy of a workspace (database, secrets, MLflow store)."""
+    import shutil
+
+    shutil.copytree(src, dst)
+    return dst
+
+
+@pytest.fixture(scope="session")
+def retrain_tools():
+    """The retraining helpers above, for tests (conftest is not importable as a module)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(use=use_workspace, copy=copy_workspace, build=build_workspace,
+                           planted_name=PLANTED_NAME)
