@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 
 from service import audit
 from service.api.deps import AdminUser, CurrentUser, ServicesDep, ServingDep
@@ -44,12 +45,31 @@ def card(user: CurrentUser, serving: ServingDep,
     return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
 
 
-@router.post("/reload", response_model=ReloadResult)
+@router.post("/reload", response_model=ReloadResult,
+             responses={202: {"model": ReloadResult, "description": "still loading; see GET /model"}})
 def reload(admin: AdminUser, services: ServicesDep,
            force: Annotated[bool, Query(description="reload even if the version is unchanged")] = False,
-           ) -> ReloadResult:
-    """Check the champion alias now and load it when it changed (the old model serves on failure)."""
-    outcome = services.server.load_champion(force=force)
+           ):
+    """Check the champion alias now and load it when it changed (the old model serves on failure).
+
+    A load that takes longer than about half the request time limit goes on in the background
+    and the answer is 202 ``loading``.
+    """
+    done, box = threading.Event(), {}
+
+    def run() -> None:
+        box["outcome"] = services.server.load_champion(force=force)
+        done.set()
+
+    threading.Thread(target=run, name="model-reload", daemon=True).start()
+    if not done.wait(services.settings.request_timeout_seconds / 2):
+        with services.engine.begin() as conn:
+            audit.record(conn, admin.username, "model_reload", "model", None, {"outcome": "loading"})
+        status = services.server.status()
+        body = ReloadResult(outcome="loading", version=status.serving.version if status.serving else None,
+                            last_error=status.last_error)
+        return JSONResponse(body.model_dump(), 202)
+    outcome = box["outcome"]
     status = services.server.status()
     with services.engine.begin() as conn:
         audit.record(conn, admin.username, "model_reload", "model",

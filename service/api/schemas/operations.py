@@ -32,7 +32,7 @@ class ModelInfo(BaseModel):
 
 
 class ReloadResult(BaseModel):
-    outcome: Literal["loaded", "unchanged", "failed"]
+    outcome: Literal["loaded", "unchanged", "failed", "loading"]
     version: str | None
     last_error: str | None
 

@@ -192,3 +192,16 @@ def test_a_failing_precompute_still_serves_live(kit):
         assert len(state.recommender.recommend(state.ctx, persons=["a"], k=1)) == 1
     finally:
         kit.FakeRecommender.recommend = original
+
+
+def test_a_slow_reload_answers_202_and_finishes_in_the_background(make_client, kit, api_world):
+    source = kit.FakeSource()
+    c = make_client(source, request_timeout_seconds=0.4)
+    admin = kit.bearer(c, "admin", "admin")
+    source.champion_version, source.load_delay = "5", 0.6
+    r = c.post("/api/v1/model/reload", headers=admin)
+    assert r.status_code == 202 and r.json()["outcome"] == "loading" and r.json()["version"] == "1"
+    deadline = time.monotonic() + 10
+    while c.get("/api/v1/model", headers=admin).json()["version"] != "5":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
