@@ -13,6 +13,7 @@ MODULES = (
     "benchmarks.synthetic_speed",
     "benchmarks.plan_solve",
     "benchmarks.plan_demo",
+    "benchmarks.risk_groups",
 )
 
 

@@ -11,11 +11,11 @@ rules on the people frame, for evaluation only.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from statistics import NormalDist
-
 import numpy as np
 import pandas as pd
 from sklearn.tree import DecisionTreeRegressor
+
+from model.group_stats import group_stats
 
 
 PERSON_KEY = "person_key"
@@ -65,6 +65,8 @@ def discover_groups(
     ci_method: str = "normal",
     n_boot: int = 1000,
     merge: bool = True,
+    rounds: int = 3,
+    simplify: bool = True,
     random_state: int = 0,
 ) -> pd.DataFrame:
     """Find groups whose mean prediction is clearly below the organisation's.
@@ -82,6 +84,9 @@ def discover_groups(
         ci_method: ``"normal"`` or ``"bootstrap"`` interval of the mean prediction.
         n_boot: bootstrap resamples.
         merge: merge kept groups that differ in one attribute only.
+        rounds: sequential-covering rounds (1: one tree, as a plain tree on the predictions).
+        simplify: drop each condition whose removal leaves the group clearly low (shorter,
+            broader rules: a tree's incidental splits are not part of the group's description).
         random_state: seed of the tree and the bootstrap.
 
     Returns:
@@ -100,25 +105,42 @@ def discover_groups(
     y = people[prediction_col].to_numpy(dtype=float)
     actual = None if actual_col is None else people[actual_col].astype(float).to_numpy()
     design, columns = _design(values)
-    tree = DecisionTreeRegressor(max_depth=max_depth, min_samples_leaf=min_size,
-                                 random_state=random_state).fit(design, y)
-    leaf_of = tree.apply(design)
     rng = np.random.default_rng(random_state)
     org = float(y.mean())
 
     def stats(mask: np.ndarray) -> dict:
-        return _stats(y[mask], None if actual is None else actual[mask], org, confidence,
-                      ci_method, n_boot, rng)
+        return group_stats(y[mask], None if actual is None else actual[mask], org, confidence,
+                           ci_method, n_boot, rng)
 
     def is_low(s: dict) -> bool:
-        return s["predicted"] <= org - margin and s["predicted_high"] < org
+        return (s["people"] >= min_size and s["predicted"] <= org - margin
+                and s["predicted_high"] < org)
 
-    kept = []
-    for leaf, conds in _leaf_conditions(tree, columns, values).items():
-        mask = leaf_of == leaf
-        s = stats(mask)
-        if is_low(s):
-            kept.append({"conditions": conds, "mask": mask, "leaves": 1, **s})
+    kept: list[dict] = []
+    covered = np.zeros(len(y), dtype=bool)
+    for _ in range(rounds):
+        # Sequential covering: each round fits a tree to the people no kept rule covers yet,
+        # so a low group hidden under a larger one's splits gets its own rule.
+        rest = ~covered
+        if rest.sum() < 2 * min_size:
+            break
+        tree = DecisionTreeRegressor(max_depth=max_depth, min_samples_leaf=min_size,
+                                     random_state=random_state).fit(design[rest], y[rest])
+        found = []
+        for conds in _leaf_conditions(tree, columns, values).values():
+            if not is_low(stats(_mask(conds, values))):
+                continue
+            if simplify:
+                conds = _simplify(conds, values, stats, margin)
+            mask = _mask(conds, values)
+            s = stats(mask)
+            if is_low(s) and (mask & rest).sum() >= min_size:
+                found.append({"conditions": conds, "mask": mask, "leaves": 1, **s})
+        if not found:
+            break
+        kept += found
+        covered |= np.logical_or.reduce([g["mask"] for g in found])
+    kept = _dedupe(kept)
     if merge:
         kept = _merge(kept, values, stats, is_low)
     org_actual = {} if actual is None else {"org_actual": float(actual.mean())}
@@ -216,28 +238,6 @@ def score_against_truth(found_members: Iterable, planted_members: Iterable) -> t
     return (hits / len(found) if found else 0.0), hits / len(planted)
 
 
-def member_stats(predictions: Sequence[float] | np.ndarray, org: float,
-                 confidence: float = 0.95) -> dict:
-    """Size, mean prediction with its normal interval, gap and impact of a set of people."""
-    y = np.asarray(predictions, dtype=float)
-    if y.size == 0:
-        raise ValueError("no predictions: a group needs members")
-    return _stats(y, None, org, confidence, "normal", 0, None)
-
-
-def wilson_interval(successes: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval of a proportion."""
-    if n <= 0:
-        raise ValueError("n must be positive")
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    low = 0.0 if successes <= 0 else max(0.0, float(centre - half))
-    high = 1.0 if successes >= n else min(1.0, float(centre + half))
-    return low, high
-
-
 def _check_people(people, prediction_col, actual_col, attributes) -> list[str]:
     if not isinstance(people, pd.DataFrame) or people.empty:
         raise ValueError("people must be a non-empty DataFrame, one row per employee")
@@ -306,6 +306,50 @@ def _leaf_conditions(tree, columns, values) -> dict[int, Conditions]:
     return out
 
 
+def _mask(conditions: Conditions, values: Mapping[str, pd.Series]) -> np.ndarray:
+    """Who satisfies every condition."""
+    n = len(next(iter(values.values())))
+    mask = np.ones(n, dtype=bool)
+    for attr, allowed in conditions.items():
+        mask &= values[attr].isin(list(allowed)).to_numpy()
+    return mask
+
+
+def _simplify(conds: Conditions, values, stats, margin: float) -> Conditions:
+    """Drop a condition while the people it would add are, on average, clearly low too.
+
+    A tree's incidental splits (e.g. a grade split inside a low unit) are then left out of the
+    rule, but a condition that separates low from ordinary people is never dropped.
+    """
+    conds = dict(conds)
+    mask = _mask(conds, values)
+    while len(conds) > 1:
+        best = None
+        for attr in conds:
+            wider = {k: v for k, v in conds.items() if k != attr}
+            wide = _mask(wider, values)
+            added = wide & ~mask
+            if added.any() and stats(added)["predicted"] > stats(mask)["org_predicted"] - margin:
+                continue
+            if best is None or wide.sum() > best[2].sum():
+                best = (attr, wider, wide)
+        if best is None:
+            break
+        _, conds, mask = best
+    return conds
+
+
+def _dedupe(kept: list[dict]) -> list[dict]:
+    """One group per rule (simplified leaves of different rounds may coincide)."""
+    seen, out = set(), []
+    for g in kept:
+        key = frozenset(g["conditions"].items())
+        if key not in seen:
+            seen.add(key)
+            out.append(g)
+    return out
+
+
 def _merge(kept: list[dict], values, stats, is_low) -> list[dict]:
     """Greedily merge pairs differing in one attribute while the union stays low."""
     while True:
@@ -330,22 +374,3 @@ def _merge(kept: list[dict], values, stats, is_low) -> list[dict]:
             return kept
         i, j, merged = best
         kept = [g for k, g in enumerate(kept) if k not in (i, j)] + [merged]
-
-
-def _stats(y, actual, org, confidence, ci_method, n_boot, rng) -> dict:
-    n, mean = len(y), float(y.mean())
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    if ci_method == "bootstrap":
-        means = y[rng.integers(0, n, size=(n_boot, n))].mean(axis=1)
-        low, high = np.quantile(means, [(1 - confidence) / 2, (1 + confidence) / 2])
-    else:
-        half = z * (y.std(ddof=1) if n > 1 else 0.0) / np.sqrt(n)
-        # A mean cannot leave the range of its values (keeps a rate's interval in [0, 1]).
-        low, high = max(mean - half, float(y.min())), min(mean + half, float(y.max()))
-    out = {"people": n, "predicted": mean, "predicted_low": float(low),
-           "predicted_high": float(high), "org_predicted": org, "gap": org - mean,
-           "impact": n * (org - mean)}
-    if actual is not None:
-        a_low, a_high = wilson_interval(actual.sum(), n, confidence)
-        out.update(actual=float(actual.mean()), actual_low=a_low, actual_high=a_high)
-    return out

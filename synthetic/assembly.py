@@ -111,6 +111,6 @@ def assemble(rng_assess: np.random.Generator, rng_skp: np.random.Generator,
 
 
 PLANTED_DESCRIPTIONS = {
-    "G1": "pelaksana aged 50 or older (at the window end) in a unit whose head never trains",
-    "G2": "staff of a kelurahan office with poor digital access",
+    "G1": "PNS and PPPK staff of a unit whose head never trains",
+    "G2": "staff aged 50 or older (at the window end) with poor digital access, outside G1",
 }

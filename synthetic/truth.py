@@ -38,19 +38,19 @@ class TruthParams:
     # propensity logit
     a0: float = 0.3
     a_age: float = -0.03  # per year above 40
-    a_digital: float = -0.35  # per step good -> limited -> poor
+    a_digital: float = -0.15  # per step good -> limited -> poor (moderate: see G2)
     a_workload: float = -0.6
     a_habit: float = 1.2
     a_duty_met: float = -1.0
     a_duty_rush: float = 0.4  # fourth quarter, duty not met yet
     a_pppk_cap: float = -1.5  # PPPK above their JP cap
-    a_planted: float = -1.0
+    a_planted: float = -1.5
     a_cpns: float = 0.5
     a_pppk: float = -0.2
     person_sd: float = 0.6
     head_effect: dict = field(default_factory=lambda: dict(HEAD_EFFECT))
     # form fit
-    f_online_digital: float = -0.5
+    f_online_digital: float = -0.25
     f_online_age: float = -0.04  # per year above 45
     f_klasikal_older: float = 0.2
     # P(show) = sigmoid(s0 + s_prop*prop_logit + s_form*form + s_taste*taste + s_mandatory)

@@ -22,6 +22,7 @@ from synthetic.units import PELAKSANA_HEAVY, unit_table
 
 REFERENCE_POPULATION = 6000  # seats are scaled by n_employees / this
 N_NEVER_HEADS = 3
+PLANTED_MIN_AGE = 50  # G2: poor digital access at this age or older (window end)
 INITIAL_GAP = {0: .30, 1: .40, 2: .22, 3: .08}
 
 
@@ -93,10 +94,12 @@ def generate(n_employees: int = 6000, years: int = 5, seed: int = 7,
     u, v = _factors(rng[4], programs, len(people), params.n_factors)
 
     age_end = (pd.Timestamp(window_end) - people["birth_date"]).dt.days / 365.25
+    # The low-participation groups HR should find: a few hundred people each, one short rule
+    # over observable columns each; a person matching both rules belongs to G1.
     planted = pd.Series("", index=people.index)
-    planted[(people["head_engagement"] == "never") & (people["job_kind"] == "pelaksana")
-            & (age_end >= 50)] = "G1"
-    planted[(people["unit_kind"] == "kelurahan") & (people["digital_access"] == "poor")] = "G2"
+    planted[(people["digital_access"] == "poor") & (age_end >= PLANTED_MIN_AGE)] = "G2"
+    # CPNS are left out: their mandatory Latsar alone exceeds the yearly JP duty.
+    planted[(people["head_engagement"] == "never") & (people["employment_type"] != "CPNS")] = "G1"
     people["planted"] = planted
     people["person_effect"] = rng[4].normal(0, params.person_sd, len(people)).round(4)
     people["talent"] = rng[4].normal(0, 1, len(people)).round(4)

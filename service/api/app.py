@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from contextlib import asynccontextmanager
 
 import anyio
@@ -62,9 +63,12 @@ def create_app(engine: sa.Engine | None = None, source: ModelSource | None = Non
         services = await anyio.to_thread.run_sync(build_services, engine, source, api)
         await anyio.to_thread.run_sync(services.server.start)
         app.state.services = services
+        stop_precompute = threading.Event()
+        risk_groups.start_precompute(services, stop_precompute)
         try:
             yield
         finally:
+            stop_precompute.set()
             await anyio.to_thread.run_sync(services.server.stop)
             app.state.services = None
 

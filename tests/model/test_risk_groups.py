@@ -6,13 +6,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from model.group_stats import wilson_interval
 from model.risk_groups import (
     at_risk_members,
     discover_groups,
     group_members,
     rule_text,
     score_against_truth,
-    wilson_interval,
 )
 
 AGES = ["<30", "30-39", "40-49", "50-54", "55+"]

@@ -18,12 +18,17 @@ def _completions(world) -> pd.DataFrame:
 def test_planted_groups_follow_their_rules_over_observable_columns(world, staff):
     planted = world.truth["planted_groups"]
     units = world.truth["units"].set_index("unit")["head_engagement"]
-    g1 = staff[(staff["job_kind"] == "pelaksana") & (staff["age"] >= 50)
-               & staff["unit"].map(units).eq("never")]["employee_id"]
-    g2 = staff[(staff["unit_kind"] == "kelurahan") & (staff["digital_access"] == "poor")
+    g1 = staff[staff["unit"].map(units).eq("never") & (staff["employment_type"] != "CPNS")
                ]["employee_id"]
-    assert set(planted.loc[planted["group_id"] == "G1", "employee_id"]) == set(g1) - set(g2)
-    assert set(planted.loc[planted["group_id"] == "G2", "employee_id"]) == set(g2)
+    g2 = staff[(staff["digital_access"] == "poor") & (staff["age"] >= 50)]["employee_id"]
+    assert set(planted.loc[planted["group_id"] == "G1", "employee_id"]) == set(g1)
+    assert set(planted.loc[planted["group_id"] == "G2", "employee_id"]) == set(g2) - set(g1)
+
+
+def test_planted_groups_are_a_few_percent_of_the_staff(world, staff):
+    share = world.truth["planted_groups"].groupby("group_id").size() / len(staff)
+    assert set(share.index) == {"G1", "G2"}
+    assert ((share > 0.01) & (share < 0.15)).all(), share
 
 
 def test_heads_who_never_train_have_no_training_record(world):

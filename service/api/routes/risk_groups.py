@@ -12,11 +12,13 @@ from model.suppression import DEFAULT_THRESHOLD
 from service import audit
 from service.api.deps import CurrentUser, ServicesDep, ServingDep
 from service.model_inputs import load_model_frames
-from service.risk import RiskAnalysis, analyse, to_dashboard
+from service.risk import analyse, to_dashboard, trend_of
+from service.risk_cache import RiskCache, keep_warm
 
 router = APIRouter(tags=["risk groups"])
-_lock = threading.Lock()
-_cache: dict[tuple, RiskAnalysis] = {}
+cache = RiskCache()
+TREND_QUARTERS = 8
+WARM_POLL_SECONDS = 2.0  # a cheap check of the served key
 
 
 class RiskGroup(BaseModel):
@@ -62,17 +64,28 @@ class RiskGroups(BaseModel):
     people_in_groups: int
     groups: list[RiskGroup]
     trend: list[TrendCell]
+    trend_pending: bool = False
 
 
-def _analysis(services: Any, serving: Any) -> RiskAnalysis:
-    """One analysis per model version and data version (the trend scores 8 past quarters)."""
-    key = (serving.version, serving.data_version, serving.as_of)
-    with _lock:
-        if key not in _cache:
-            frames = load_model_frames(services.engine, services.pseudonym_key)
-            _cache.clear()
-            _cache[key] = analyse(serving.recommender, serving.ctx, frames)
-        return _cache[key]
+def computation(services: Any, serving: Any) -> tuple:
+    """(key, groups, history) of the served state, as ``RiskCache.get`` takes them."""
+    # The server's id keeps apps apart (tests run several in one process).
+    key = (id(services.server), serving.version, serving.data_version, serving.as_of)
+
+    def groups():
+        return analyse(serving.recommender, serving.ctx, None)
+
+    def history():
+        frames = load_model_frames(services.engine, services.pseudonym_key)
+        return trend_of(serving.recommender, frames, serving.ctx.snap.as_of, TREND_QUARTERS)
+
+    return key, groups, history
+
+
+def start_precompute(services: Any, stop: threading.Event) -> threading.Thread:
+    """Precompute the analysis whenever the served model or data version changes."""
+    return keep_warm(cache, services.server, lambda state: computation(services, state), stop,
+                     WARM_POLL_SECONDS)
 
 
 @router.get("/risk-groups", response_model=RiskGroups,
@@ -83,8 +96,10 @@ def risk_groups(user: CurrentUser, services: ServicesDep, serving: ServingDep,
                 = DEFAULT_THRESHOLD) -> RiskGroups:
     """Groups at risk of low participation; a unit head sees only their own unit's members."""
     unit = None if user.all_units else (user.unit or "")
-    data = to_dashboard(_analysis(services, serving), unit, threshold)
+    analysis = cache.get(*computation(services, serving))
+    data = to_dashboard(analysis, unit, threshold)
     with services.engine.begin() as conn:
         audit.record(conn, user.username, "risk_groups_view", "unit", unit or "*",
                      {"model_version": serving.version, "groups": data["groups_shown"]})
-    return RiskGroups(model_version=serving.version, **data)
+    return RiskGroups(model_version=serving.version, trend_pending=cache.trend_pending(analysis),
+                      **data)
