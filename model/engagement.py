@@ -45,6 +45,12 @@ class _Calibrated:
             raise ValueError(f"cannot learn {label!r}: every example has the same outcome")
         self.categories_ = learn_categories(examples)
         x = encode(examples, self.features, self.categories_)
+        # A column the data never fills carries no information, and the binning of
+        # HistGradientBoosting fails on it: learn without it (and predict without it).
+        empty = [c for c in x.columns
+                 if not isinstance(x[c].dtype, pd.CategoricalDtype) and x[c].isna().all()]
+        self.features = tuple(c for c in self.features if c not in empty)
+        x = x.drop(columns=empty)
         self.reference_ = {}
         for c in x.columns:
             if isinstance(x[c].dtype, pd.CategoricalDtype):

@@ -18,7 +18,8 @@ CATEGORICAL = ("job_family", "employment_type", "digital_access", "sector", "uni
                "form", "delivery", "category")
 
 PERSON_FEATURES = (
-    "age", "tenure", "grade_rank", "standard_level", "skp_rating_last", "jp_this_year",
+    "age", "tenure", "grade_rank", "standard_level", "skp_rating_last", "education_rank",
+    "jp_this_year",
     "jp_last_year", "jp_missing", "n_enroll_4q", "n_complete_4q", "completion_rate",
     "quarters_since_last", "head_trained_4q", "unit_participation_4q", "elearn_completion_rate",
     "total_gap", "quarter_of_year", "job_family", "employment_type", "digital_access", "sector",
@@ -28,8 +29,9 @@ PAIR_FEATURES = (
     "gap_closed", "gap_in_program", "n_gaps_covered", "frac_gap_closed", "too_easy", "too_hard",
     "sector_match", "job_specific", "jp_closes", "cf_score", "pop_all", "pop_unit", "pop_family",
     "form_share", "prev_attempt", "jp", "cost_idr", "mandatory", "program_age_q", "form",
-    "delivery", "category", "lead_days", "concurrent_jp",
+    "delivery", "category", "lead_days", "concurrent_jp", "program_completion_rate",
 )
+EDUCATION_ORDER = ("SD", "SMP", "SMA", "D1", "D2", "D3", "D4", "S1", "S2", "S3")
 
 
 def _recent(history: pd.DataFrame, as_of: str, n: int) -> pd.DataFrame:
@@ -45,6 +47,8 @@ def person_features(snap: Snapshot, popularity_quarters: int = 4) -> pd.DataFram
     out = pd.DataFrame(index=p.index)
     for col in ("age", "tenure", "grade_rank", "standard_level", "skp_rating_last"):
         out[col] = p[col].astype(float)
+    out["education_rank"] = p["education"].map(
+        lambda v: EDUCATION_ORDER.index(v) if v in EDUCATION_ORDER else np.nan).astype(float)
     by_year = h.assign(year=h["quarter"].str.slice(0, 4)).groupby([PERSON, "year"])["jp_earned"].sum()
     jp = by_year.unstack("year") if len(by_year) else pd.DataFrame(index=p.index)
     out["jp_this_year"] = out.index.map(jp[year] if year in jp else pd.Series(dtype=float)).astype(float)
@@ -64,7 +68,8 @@ def person_features(snap: Snapshot, popularity_quarters: int = 4) -> pd.DataFram
     out["completion_rate"] = out.index.map((k + 2 * prior) / (n + 2)).astype(float)
     out["completion_rate"] = out["completion_rate"].fillna(prior)
     last_q = h.groupby(PERSON)["quarter"].max()
-    qidx = last_q.map(lambda q: -qt.parse_quarter(q)[0] * 4 - qt.parse_quarter(q)[1])
+    # float even when the history is empty (an empty map keeps the text dtype otherwise)
+    qidx = last_q.map(lambda q: -qt.parse_quarter(q)[0] * 4 - qt.parse_quarter(q)[1]).astype(float)
     y, q = qt.parse_quarter(snap.as_of)
     out["quarters_since_last"] = out.index.map(qidx + y * 4 + q).astype(float)
 
@@ -90,6 +95,11 @@ def _gap_features(snap: Snapshot, pi: np.ndarray, pj: np.ndarray, chunk: int = 1
     names = ("gap_closed", "gap_in_program", "n_gaps_covered", "too_easy", "too_hard",
              "best_comp", "best_from", "best_to")
     res = {k: np.zeros(len(pi), dtype=np.float32) for k in names}
+    if not snap.comp_codes:  # no competencies at all: nothing to compare
+        res["best_comp"][:] = -1
+        for k in ("gap_closed", "gap_in_program", "n_gaps_covered"):
+            res[k] = np.full(len(pi), np.nan)
+        return res
     for s in range(0, len(pi), chunk):
         a = snap.assessed[pi[s:s + chunk]]
         r = snap.required[pi[s:s + chunk]]
@@ -180,6 +190,11 @@ def pair_features(snap: Snapshot, pairs: pd.DataFrame, people: pd.DataFrame,
     feats["program_age_q"] = _program_age(snap)[pj]
     for col in ("form", "delivery", "category"):
         feats[col] = prog[col].astype("string").to_numpy()
+    # Smoothed share of the program's past enrollments that were completed (its drop-out record).
+    by_prog = (h["status"] == "completed").groupby(h["program_id"])
+    prior = float((h["status"] == "completed").mean()) if len(h) else np.nan
+    rate = (by_prog.sum() + 5 * prior) / (by_prog.size() + 5)
+    feats["program_completion_rate"] = pairs["program_id"].map(rate).to_numpy(dtype=float)
     feats["lead_days"] = _lead_days(snap, pairs)
     feats["concurrent_jp"] = _concurrent_jp(snap, pairs)
     return feats

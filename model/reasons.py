@@ -21,7 +21,7 @@ _FORM_ID = {"klasikal": "klasikal", "non_klasikal": "non-klasikal"}
 _FORM_EN = {"klasikal": "classroom", "non_klasikal": "non-classroom"}
 
 
-def _gap(row: pd.Series, names: pd.DataFrame, codes: list[str]) -> tuple[str, str] | None:
+def _gap(row: dict, names: pd.DataFrame, codes: list[str]) -> tuple[str, str] | None:
     comp = int(row["best_comp"])
     if comp < 0:
         return None
@@ -35,7 +35,7 @@ def _gap(row: pd.Series, names: pd.DataFrame, codes: list[str]) -> tuple[str, st
             f"Closes the gap in {name_en}, level {a} -> {b} required")
 
 
-def _jp(row: pd.Series) -> tuple[str, str] | None:
+def _jp(row: dict) -> tuple[str, str] | None:
     missing, jp = float(row["jp_missing"]), float(row["jp"])
     if missing <= 0:
         return None
@@ -44,7 +44,7 @@ def _jp(row: pd.Series) -> tuple[str, str] | None:
             f"Still {missing:.0f} JP short of the {duty:.0f} JP duty; this program gives {jp:.0f} JP")
 
 
-def _popular(row: pd.Series) -> tuple[str, str] | None:
+def _popular(row: dict) -> tuple[str, str] | None:
     unit, fam = float(row["pop_unit"]), float(row["pop_family"])
     if max(unit, fam) <= 0:
         return None
@@ -55,7 +55,13 @@ def _popular(row: pd.Series) -> tuple[str, str] | None:
             f"Completed by {fam:.0%} of staff in similar jobs in the past year")
 
 
-def _word(signal: str, row: pd.Series, names: pd.DataFrame, codes: list[str]):
+def _offer(row: dict) -> tuple[str, str]:
+    f = str(row["form"])
+    return (f"Program {_FORM_ID.get(f, f)} {float(row['jp']):.0f} JP yang memenuhi syarat untuk Anda",
+            f"An eligible {_FORM_EN.get(f, f)} program of {float(row['jp']):.0f} JP")
+
+
+def _word(signal: str, row: dict, names: pd.DataFrame, codes: list[str]):
     if signal == "gap":
         return _gap(row, names, codes)
     if signal == "jp":
@@ -78,6 +84,11 @@ def _word(signal: str, row: pd.Series, names: pd.DataFrame, codes: list[str]):
     return None
 
 
+_ROW_COLUMNS = ("mandatory", "best_comp", "best_from", "best_to", "jp_missing", "jp",
+                "jp_this_year", "pop_unit", "pop_family", "form", "sector_match", "job_specific",
+                "sector")
+
+
 def word_reasons(feats: pd.DataFrame, contributions: pd.DataFrame, names: pd.DataFrame,
                  codes: list[str], max_reasons: int = 3) -> tuple[list[list[str]], list[list[str]]]:
     """Reasons (Indonesian, English) per row, strongest contributing signal first.
@@ -85,26 +96,28 @@ def word_reasons(feats: pd.DataFrame, contributions: pd.DataFrame, names: pd.Dat
     Mandatory items always carry the mandatory reason first; other signals are used only when
     they raised the item's score and their value can be stated.
     """
+    rows = feats.loc[:, list(_ROW_COLUMNS)].to_dict("records")
+    signals = list(contributions.columns)
+    values = contributions.to_numpy(dtype=float)
+    order = np.argsort(-values, axis=1, kind="stable")
     out_id, out_en = [], []
-    for i in range(len(feats)):
-        row = feats.iloc[i]
-        contrib = contributions.iloc[i].sort_values(ascending=False)
+    for i, row in enumerate(rows):
         rid, ren = [], []
-        if float(row.get("mandatory", 0) or 0) >= 1:
+        if float(row.get("mandatory") or 0) >= 1:
             rid.append("Wajib untuk Anda (pelatihan mandatori)")
             ren.append("Mandatory for you")
-        for signal, value in contrib.items():
-            if len(rid) >= max_reasons or value <= 0:
+        for j in order[i]:
+            if len(rid) >= max_reasons or values[i, j] <= 0:
                 break
-            worded = _word(signal, row, names, codes)
+            worded = _word(signals[j], row, names, codes)
             if worded:
                 rid.append(worded[0])
                 ren.append(worded[1])
         if not rid:  # nothing raised it above a typical candidate: say what it offers
-            worded = _gap(row, names, codes) or _jp(row)
-            if worded:
-                rid.append(worded[0])
-                ren.append(worded[1])
+            worded = (_gap(row, names, codes) or _jp(row) or _popular(row)
+                      or _word("fit", row, names, codes) or _offer(row))
+            rid.append(worded[0])
+            ren.append(worded[1])
         out_id.append(rid)
         out_en.append(ren)
     return out_id, out_en

@@ -121,6 +121,12 @@ class Recommender:
     def recommend(self, ctx: Context, persons: list[str] | None = None, k: int = 10,
                   quarter: str | None = None, form: str | None = None,
                   max_cost: float | None = None, reasons: bool = True) -> pd.DataFrame:
+        """Top-k eligible programs per person, best first (see ``_recommend``)."""
+        with threadpool_limits(self.config.threads):
+            return self._recommend(ctx, persons, k, quarter, form, max_cost, reasons)
+
+    def _recommend(self, ctx: Context, persons: list[str] | None, k: int, quarter: str | None,
+                   form: str | None, max_cost: float | None, reasons: bool) -> pd.DataFrame:
         """Top-k eligible programs per person, best first.
 
         Args:
@@ -139,7 +145,7 @@ class Recommender:
         pairs = candidate_pairs(snap, persons, list(progs.index))
         if pairs.empty:
             return _empty_result()
-        scored = self.score_pairs(ctx, pairs)
+        scored = self._score_pairs(ctx, pairs)
         first = scored["mandatory"] if self.config.mandatory_first else 0.0
         scored["_key"] = first * 10.0 + scored["score"]
         scored = scored.sort_values([PERSON, "_key", "program_id"], ascending=[True, False, True])
@@ -160,6 +166,10 @@ class Recommender:
     def engagement(self, ctx: Context, persons: list[str] | None = None,
                    factors: bool = False) -> pd.DataFrame:
         """Per person: P(reaching the JP duty this year), expected JP by year end, JP so far."""
+        with threadpool_limits(self.config.threads):
+            return self._engagement(ctx, persons, factors)
+
+    def _engagement(self, ctx: Context, persons: list[str] | None, factors: bool) -> pd.DataFrame:
         people = ctx.people if persons is None else ctx.people.loc[
             [p for p in persons if p in ctx.people.index]]
         out = pd.DataFrame(index=people.index)

@@ -195,7 +195,15 @@ def build_snapshot(frames: dict[str, pd.DataFrame], as_of: str,
 
     enr = f["enrollments"]
     # Quarter labels sort as text (YYYYQn), so a string comparison orders them.
+    # An outcome is known once the offering has ended: a long training that is still running
+    # at as_of is in the history as registered, without its (future) outcome.
     history = enr[(enr["quarter"] < as_of) & (enr["date"] < start)].reset_index(drop=True)
+    ends = offerings.drop_duplicates("offering_id").set_index("offering_id")["end_date"]
+    running = pd.to_datetime(history["offering_id"].map(ends)).ge(start).to_numpy(dtype=bool)
+    if running.any():
+        history.loc[running, "status"] = "registered"
+        history.loc[running, "jp_earned"] = 0.0
+        history.loc[running, "post_test_score"] = np.nan
     # Registrations already made for this quarter or later are known, their outcome is not.
     pending = enr.loc[(enr["quarter"] >= as_of) & (enr["date"] < start),
                       [PERSON, "program_id", "offering_id", "date", "quarter"]].reset_index(drop=True)
