@@ -62,7 +62,10 @@ class _Calibrated:
             max_iter=self.max_iter, learning_rate=self.learning_rate, max_leaf_nodes=15,
             min_samples_leaf=40, l2_regularization=1.0, categorical_features="from_dtype",
             early_stopping=False, random_state=self.seed)
-        self.estimator_ = CalibratedClassifierCV(base, method="isotonic", cv=3).fit(x, y)
+        # One model fitted on all examples, calibrated on cross-fitted predictions: a third of
+        # the scoring cost of an ensemble of three, with the same calibration data.
+        self.estimator_ = CalibratedClassifierCV(base, method="isotonic", cv=3,
+                                                 ensemble=False).fit(x, y)
         self.base_rate_ = float(np.mean(y))
         return self
 

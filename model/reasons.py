@@ -21,15 +21,23 @@ _FORM_ID = {"klasikal": "klasikal", "non_klasikal": "non-klasikal"}
 _FORM_EN = {"klasikal": "classroom", "non_klasikal": "non-classroom"}
 
 
-def _gap(row: dict, names: pd.DataFrame, codes: list[str]) -> tuple[str, str] | None:
+def _name_pairs(names: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """code -> (Indonesian name, English name), falling back to the code and to Indonesian."""
+    out = {}
+    for code, row in names.iterrows():
+        nid = row.get("name_id")
+        nid = code if nid is None or pd.isna(nid) else nid
+        nen = row.get("name_en")
+        out[code] = (nid, nid if nen is None or pd.isna(nen) else nen)
+    return out
+
+
+def _gap(row: dict, names: dict, codes: list[str]) -> tuple[str, str] | None:
     comp = int(row["best_comp"])
     if comp < 0:
         return None
     code = codes[comp]
-    name_id = names["name_id"].get(code, code) if "name_id" in names else code
-    name_en = names["name_en"].get(code, code) if "name_en" in names else code
-    name_id = code if pd.isna(name_id) else name_id
-    name_en = name_id if pd.isna(name_en) else name_en
+    name_id, name_en = names.get(code, (code, code))
     a, b = int(row["best_from"]), int(row["best_to"])
     return (f"Menutup kesenjangan {name_id}, level {a} → {b} yang dibutuhkan",
             f"Closes the gap in {name_en}, level {a} -> {b} required")
@@ -61,7 +69,7 @@ def _offer(row: dict) -> tuple[str, str]:
             f"An eligible {_FORM_EN.get(f, f)} program of {float(row['jp']):.0f} JP")
 
 
-def _word(signal: str, row: dict, names: pd.DataFrame, codes: list[str]):
+def _word(signal: str, row: dict, names: dict, codes: list[str]):
     if signal == "gap":
         return _gap(row, names, codes)
     if signal == "jp":
@@ -97,6 +105,7 @@ def word_reasons(feats: pd.DataFrame, contributions: pd.DataFrame, names: pd.Dat
     they raised the item's score and their value can be stated.
     """
     rows = feats.loc[:, list(_ROW_COLUMNS)].to_dict("records")
+    names = _name_pairs(names)
     signals = list(contributions.columns)
     values = contributions.to_numpy(dtype=float)
     order = np.argsort(-values, axis=1, kind="stable")
