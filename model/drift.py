@@ -105,7 +105,7 @@ SEASONAL = ("quarter_of_year", "jp_this_year", "jp_missing", "jp_closes", "unit_
 # Features of the offered catalogue and its timing (BKPSDM's choice each quarter, not the
 # population's): reported, never blocking.
 CATALOGUE = ("program_age_q", "lead_days", "concurrent_jp", "form", "delivery", "category", "jp",
-             "cost_idr", "mandatory", "pop_all", "pop_unit", "pop_family")
+             "cost_idr", "mandatory", "pop_all", "pop_unit", "pop_family", "program_completion_rate")
 
 
 def candidate_drift(frames: dict[str, pd.DataFrame], quarter: str, config: ModelConfig,
