@@ -20,11 +20,9 @@ def test_the_planted_low_participation_groups_are_found(risk_world):
     planted = risk_world["planted"] & set(a.people["person_key"])
     found = at_risk_members(a.people, a.groups)
     precision, recall = score_against_truth(found, planted)
-    # Small world (800 people, 18 planted). Measured: precision 0.26, recall 0.61; the 0.8
-    # target is not met (see benchmarks/risk_groups.py). Checked: most planted people are found,
-    # and a found person is at least 5x likelier to be planted than a random one.
-    base = len(planted) / len(a.people)
-    assert recall >= 0.5 and precision >= 5 * base, (precision, recall, len(found), len(planted))
+    # Small world (800 people, 69 planted): measured precision 0.71, recall 0.88. The 0.8 target
+    # is met at full size (6,000 people; benchmarks/risk_groups.py: seeds 7, 11, 23).
+    assert recall >= 0.75 and precision >= 0.6, (precision, recall, len(found), len(planted))
 
 
 def test_planted_people_are_predicted_far_below_the_rest(risk_world):
