@@ -1,7 +1,8 @@
-"""``asn-reco demo``: the main job on the embedded defaults, from nothing to a trained model.
+"""``asn-reco demo``: the main job on the embedded defaults, from nothing to a running service.
 
 On first run it generates the demo data (6,000 employees, 5 years), imports it into the SQLite
-database, trains and registers a model in the local MLflow store; later runs reuse what exists.
+database, trains and registers a model in the local MLflow store, then serves the API (printing
+the URL and, the first time, the admin's one-time password); later runs reuse what exists.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ def demo(
     years: Annotated[int, typer.Option(min=2, max=10)] = 5,
     seed: Annotated[int, typer.Option()] = 7,
     retrain: Annotated[bool, typer.Option(help="Train again even when a champion exists.")] = False,
+    serve: Annotated[bool, typer.Option(help="End by serving the API and the dashboard.")] = True,
+    host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
 ) -> None:
-    """Prepare the embedded workspace (data, database, model) and report what is there."""
+    """Prepare the embedded workspace (data, database, model), then serve it."""
     import sqlalchemy as sa
 
     from commands.progress import fraction_progress
@@ -68,6 +72,12 @@ def demo(
     else:
         console.print(f"champion: version {champion.version} (as of {champion.tags.get('as_of')})")
     console.print(f"MLflow store: {settings.tracking_uri}")
+    if serve:
+        from commands.serving import serve as serve_api
+
+        console.print("on later runs the admin password is not shown again "
+                      "(asn-reco create-user makes more users)")
+        serve_api(host=host, port=port, workers=1, http="httptools")
 
 
 def register(app: typer.Typer) -> None:
