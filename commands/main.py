@@ -32,6 +32,7 @@ _COMMAND_MODULES = (
     "commands.serving",
     "commands.oulad",
     "commands.models",
+    "commands.batch",
 )
 
 for _name in _COMMAND_MODULES:
