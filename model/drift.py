@@ -108,6 +108,12 @@ CATALOGUE = ("program_age_q", "lead_days", "concurrent_jp", "form", "delivery", 
              "cost_idr", "mandatory", "pop_all", "pop_unit", "pop_family", "program_completion_rate")
 
 
+# Unit-level aggregates shared by everyone in a unit: their effective sample is the number of
+# units (dozens), so a few units changing moves the PSI a lot. Reported, never blocking.
+UNIT_LEVEL = ("head_trained_4q", "unit_participation_4q")
+WARN_ONLY = CATALOGUE + UNIT_LEVEL
+
+
 def candidate_drift(frames: dict[str, pd.DataFrame], quarter: str, config: ModelConfig,
                     warn: float = 0.1, block: float = 0.25) -> dict:
     """PSI of the ranker's features and of the completion rate: ``quarter`` against the quarter
@@ -116,7 +122,7 @@ def candidate_drift(frames: dict[str, pd.DataFrame], quarter: str, config: Model
     Person features are measured on the active people of each snapshot (one row per person);
     pair features on the ranker's candidates built as for training (people who enrolled in the
     quarter, offered eligible programs, sampled non-chosen ones with the configured seed).
-    Catalogue features are reported but only warn.
+    Catalogue and unit-level features are reported but only warn.
     """
     prev_q, year_q = qt.shift(quarter, -1), qt.shift(quarter, -4)
     have_year = (frames["enrollments"]["quarter"] <= year_q).any()
@@ -136,7 +142,7 @@ def candidate_drift(frames: dict[str, pd.DataFrame], quarter: str, config: Model
                                    [c for c in chosen if c not in CATEGORICAL],
                                    [c for c in chosen if c in CATEGORICAL]))
     label_psi = psi_rate(rates[prev_q], rates[quarter])
-    judged = {k: v for k, v in psi.items() if k not in CATALOGUE}
+    judged = {k: v for k, v in psi.items() if k not in WARN_ONLY}
     judged["label:completion_rate"] = label_psi
     blocked = sorted(k for k, v in judged.items() if v >= block)
     warned = sorted(k for k, v in {**psi, **judged}.items() if warn <= v and k not in blocked)
@@ -149,6 +155,6 @@ def candidate_drift(frames: dict[str, pd.DataFrame], quarter: str, config: Model
         "label": {"name": "completion_rate", "previous": rates[prev_q],
                   "current": rates[quarter], "psi": label_psi},
         "features": {k: round(v, 4) for k, v in sorted(psi.items(), key=lambda kv: -kv[1])},
-        "catalogue_features": [c for c in CATALOGUE if c in psi],
+        "warn_only_features": [c for c in WARN_ONLY if c in psi],
         "rows": {"people": int(len(people[quarter])), "candidates": int(len(pairs[quarter]))},
     }

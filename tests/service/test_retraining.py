@@ -70,7 +70,7 @@ def strong_champion(retrain_base, retrain_tools, tmp_path_factory) -> Path:
 
 def test_first_version_is_promoted_and_a_better_challenger_replaces_it(chain, retrain_tools):
     folder, first, better, _ = chain
-    assert first.status == "promoted" and first.champion_before is None
+    assert first.status == "promoted" and first.champion_before is None, first.reasons
     assert better.status == "promoted", better.reasons
     assert better.champion_before == first.version and better.champion_after == better.version
     # Both were scored on 2026Q3: the challenger by a fit that ended before it.
