@@ -72,13 +72,6 @@ def _quarters(frames, years: tuple[int, ...]) -> list[str]:
     return sorted(v for v in q.unique() if int(v[:4]) in years)
 
 
-def _with_history(frames, quarters: list[str]) -> list[str]:
-    """The quarters with enrollments before them: the engine's person features (as of this
-    version) fail on an empty history (see docs/oulad-engine-patch.diff)."""
-    enrolled = conform(frames)["enrollments"]["quarter"]
-    return [q for q in quarters if (enrolled < q).any()]
-
-
 def _registrations(frames, quarter: str) -> pd.DataFrame:
     """The quarter's registrations, without their outcome: person, program, offering, lead."""
     f = conform(frames)
@@ -148,7 +141,7 @@ def _constant(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def fit_models(frames, config: ModelConfig,
                years: tuple[int, ...] = TRAIN_YEARS) -> WithdrawalModels:
     """Fit the pre-start and early engagement models on the quarters of ``years``."""
-    quarters = _with_history(frames, _quarters(frames, years))
+    quarters = _quarters(frames, years)
     if not quarters:
         raise ValueError(f"no presentation with earlier history starts in {years}")
     with threadpool_limits(config.threads):
