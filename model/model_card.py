@@ -16,6 +16,10 @@ def _fmt(v) -> str:
     return "" if v is None else str(v)
 
 
+def _pairs(values: dict, fmt: str) -> str:
+    return ", ".join(f"{k.replace('_', ' ')} {fmt.format(v)}" for k, v in values.items())
+
+
 def _table(rows: dict[str, dict], columns: list[str]) -> str:
     head = "| | " + " | ".join(columns) + " |\n|---|" + "---|" * len(columns) + "\n"
     body = "".join(f"| {name} | " + " | ".join(_fmt(m.get(c)) for c in columns) + " |\n"
@@ -43,10 +47,10 @@ def render_markdown(evaluation: dict, version: str | None = None, gates: dict | 
         "Suggestions and engagement scores must not be shown to third parties.",
         "## Data window",
         f"Trained on the quarters {train['train_quarters'][0]} to {train['train_quarters'][-1]} "
-        f"(serving from {train['as_of']}); examples: {train['n_examples']}; label rates: "
-        f"{ {k2: round(v, 3) for k2, v in train['label_rates'].items()} }.",
+        f"(serving from {train['as_of']}); examples: {_pairs(train['n_examples'], '{:,}')}; "
+        f"label rates: {_pairs(train['label_rates'], '{:.3f}')}.",
         f"Evaluated on quarter {evaluation['as_of']} (trained on the quarters before it only): "
-        f"{evaluation['test_set']}.",
+        f"{_pairs(evaluation['test_set'], '{:,}')}.",
         "## Ranking metrics against baselines",
         _table(evaluation["ranking"], cols),
     ]
