@@ -24,6 +24,7 @@ from service.model_inputs import load_model_frames
 from service.model_serving import ModelServer, ModelSource, RegistrySource
 from service.pseudonym import load_key
 from service.settings import get_settings
+from service.web.mounting import mount as mount_web
 
 log = logging.getLogger(__name__)
 PREFIX = "/api/v1"
@@ -81,16 +82,18 @@ def create_app(engine: sa.Engine | None = None, source: ModelSource | None = Non
         app.include_router(router, prefix=PREFIX)
     app.include_router(risk_groups.router, prefix=PREFIX)
     app.include_router(plan_routes.router, prefix=PREFIX)
+    mount_web(app)  # the HR dashboard under /ui (after the API's error handlers)
     # Added innermost first: CORS sits inside the limits, the headers wrap everything.
     if api.cors_list:
         app.add_middleware(CORSMiddleware, allow_origins=api.cors_list, allow_credentials=False,
                            allow_methods=["GET", "POST", "PATCH"],
                            allow_headers=["Authorization", "Content-Type"])
     app.add_middleware(TimeoutMiddleware, seconds=api.request_timeout_seconds,
-                       long={f"{PREFIX}/imports": api.import_timeout_seconds},
+                       long={f"{PREFIX}/imports": api.import_timeout_seconds,
+                             "/ui/imports": api.import_timeout_seconds},
                        retry_after=api.retry_after_seconds)
     app.add_middleware(BodyLimitMiddleware, limit=api.max_body_bytes,
-                       large={f"{PREFIX}/imports": get_settings().import_max_bytes
-                              + IMPORT_OVERHEAD_BYTES})
+                       large={prefix: get_settings().import_max_bytes + IMPORT_OVERHEAD_BYTES
+                              for prefix in (f"{PREFIX}/imports", "/ui/imports")})
     app.add_middleware(SecurityHeadersMiddleware)
     return app
