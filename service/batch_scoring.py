@@ -89,6 +89,37 @@ class PartWriter:
         self.rows += len(frame)
 
 
+@dataclass
+class ScoringInputs:
+    """The model to score with, its version, the context at ``as_of`` and the optional id map."""
+
+    recommender: Recommender
+    version: str
+    ctx: Context
+    employee_ids: pd.Series | None  # index person_key, values employee_id
+
+
+def load_scoring_inputs(engine, as_of: str, version: str = "champion",
+                        with_ids: bool = False) -> ScoringInputs:
+    """Load a registered version (checksum-verified) and build its context from the database."""
+    from model import registry
+    from service.model_inputs import load_model_frames
+    from service.pseudonym import load_key, pseudonymise
+    from service.settings import get_settings
+    from service.storage.frames import load_tables
+
+    settings = get_settings()
+    client = registry.client_for(settings.tracking_uri, settings.artifact_root)
+    recommender, info = registry.load_version(client, version)
+    key = load_key()
+    ctx = recommender.context(load_model_frames(engine, key), as_of)
+    ids = None
+    if with_ids:
+        emp = load_tables(engine, ["employees"])["employees"]["employee_id"].dropna().astype(str)
+        ids = pd.Series(emp.to_numpy(), index=pseudonymise(emp, key).to_numpy())
+    return ScoringInputs(recommender, info.version, ctx, ids)
+
+
 def check_out_dir(out_dir: Path) -> None:
     """Refuse a folder that already holds parts or a manifest (stale parts would mix in)."""
     out_dir = Path(out_dir)
