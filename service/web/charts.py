@@ -40,11 +40,15 @@ def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> Mar
         + "".join(body) + "</svg>")
 
 
+def _short(label: str, size: int = 32) -> str:
+    return label if len(label) <= size else label[:size - 1] + "…"
+
+
 def horizontal_bars(bars: list[Bar], *, scale_max: float, title: str, desc: str,
                     reference: float | None = None, width: int = 560) -> Markup:
     """Horizontal bars on ``0..scale_max``; a red tick per bar's marker and a dashed line at
     ``reference`` (e.g. the organisation's mean)."""
-    label_w, text_w, row_h, top = 190, 80, 26, 8
+    label_w, text_w, row_h, top = 220, 70, 24, 8
     plot_w = width - label_w - text_w
     height = top * 2 + row_h * max(len(bars), 1)
     scale = plot_w / scale_max if scale_max > 0 else 0.0
@@ -53,7 +57,7 @@ def horizontal_bars(bars: list[Bar], *, scale_max: float, title: str, desc: str,
         y = top + i * row_h
         w = max(0.0, min(b.value, scale_max)) * scale
         body.append(f'<text x="{label_w - 6}" y="{y + 17}" text-anchor="end" font-size="12">'
-                    f'{escape(b.label[:30])}</text>')
+                    f'{escape(_short(b.label))}</text>')
         body.append(f'<rect x="{label_w}" y="{y + 5}" width="{w:.1f}" height="15" fill="{BAR}"/>')
         if b.low is not None and b.high is not None:
             x1, x2 = label_w + b.low * scale, label_w + b.high * scale
