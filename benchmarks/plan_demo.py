@@ -30,20 +30,12 @@ SHOWN = ["lines", "objective", "expected_benefit", "expected_completions", "expe
 TARGET_SOLVE_S = 60.0
 
 
-def _next_schedule(files: Path) -> str:
-    """Append the next quarter's offerings (the latest quarter's, three months later)."""
-    from model.quarters import quarters_of, shift
+def _scheduled_quarter(files: Path) -> str:
+    """The quarter of the published schedule: the latest quarter with offerings."""
+    from model.quarters import quarters_of
 
     off = pd.read_csv(files / "offerings.csv", dtype=str)
-    quarter = quarters_of(pd.to_datetime(off["start_date"]))
-    last = max(quarter.dropna().unique())
-    nxt = off[quarter == last].copy()
-    for col in ("start_date", "end_date"):
-        nxt[col] = (pd.to_datetime(nxt[col]) + pd.DateOffset(months=3)).dt.strftime("%Y-%m-%d")
-    target = shift(last, 1)
-    nxt["offering_id"] = nxt["offering_id"].str.replace(last, target) + "-next"
-    pd.concat([off, nxt]).to_csv(files / "offerings.csv", index=False)
-    return target
+    return max(quarters_of(pd.to_datetime(off["start_date"])).dropna().unique())
 
 
 def _cell(value) -> str:
@@ -77,7 +69,7 @@ def main(argv: list[str] | None = None) -> dict:
 
         files = Path(tmp) / "files"
         shutil.copytree(args.demo, files)
-        quarter = _next_schedule(files)
+        quarter = _scheduled_quarter(files)
         engine = get_engine()
         init_db(engine)
         started = time.perf_counter()

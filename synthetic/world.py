@@ -146,5 +146,11 @@ def generate(n_employees: int = 6000, years: int = 5, seed: int = 7,
     offerings["p"] = program_index.reindex(offerings["program_id"]).to_numpy()
     offerings["off_global"] = np.arange(len(offerings))
     sim = simulate(rng[5], cast, quarters, offerings, sector_names, params)
+    # HR publishes the next quarter's schedule before it starts: offerings without enrollments,
+    # drawn from their own stream so the simulated history is the same with or without them.
+    schedule = offering_table(np.random.default_rng([seed, 1]), programs,
+                              [shift(end_quarter, 1)], n_employees / REFERENCE_POPULATION)
+    schedule = schedule.assign(qi=len(quarters))
+    offerings = pd.concat([offerings, schedule], ignore_index=True)
     return assemble(rng[6], rng[7], people, units, comps, codes, required, programs, offerings,
                     u, v, sim, quarters, params, seed)

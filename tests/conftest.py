@@ -144,13 +144,13 @@ def sample_dir(tmp_path) -> Path:
 def plan_world(tmp_path_factory) -> dict:
     """A small trained workspace for the training plan: 600 employees, 3 years, champion in MLflow.
 
-    The synthetic files end in the latest complete quarter; as HR would, the next quarter's
-    schedule is imported too (the latest quarter's offerings three months later). Tests that
-    change data copy ``data_dir`` first (``plan_workspace``).
+    The synthetic files hold the history up to the latest complete quarter and, as HR publishes
+    it, the next quarter's schedule (offerings without enrollments), which is the quarter planned.
+    Tests that change data copy ``data_dir`` first (``plan_workspace``).
     """
     import pandas as pd
 
-    from model.quarters import quarters_of, shift
+    from model.quarters import quarters_of
     from service.ingest.importer import import_paths
     from service.storage.engine import get_engine, init_db
     from service.training import train_and_register
@@ -160,13 +160,7 @@ def plan_world(tmp_path_factory) -> dict:
     files, data = root / "files", root / "data"
     write_world(generate(n_employees=600, years=3, seed=11), files, root / "truth")
     off = pd.read_csv(files / "offerings.csv", dtype=str)
-    quarter = quarters_of(pd.to_datetime(off["start_date"]))
-    last = max(quarter.dropna().unique())
-    nxt = off[quarter == last].copy()
-    for col in ("start_date", "end_date"):
-        nxt[col] = (pd.to_datetime(nxt[col]) + pd.DateOffset(months=3)).dt.strftime("%Y-%m-%d")
-    nxt["offering_id"] = nxt["offering_id"] + "-next"
-    pd.concat([off, nxt]).to_csv(files / "offerings.csv", index=False)
+    scheduled = max(quarters_of(pd.to_datetime(off["start_date"])).dropna().unique())
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ASN_DATA_DIR", str(data))
         for name in ("DATABASE_URL", "ASN_PSEUDONYM_KEY", "MLFLOW_TRACKING_URI"):
@@ -178,7 +172,7 @@ def plan_world(tmp_path_factory) -> dict:
         outcome = train_and_register(engine)
         engine.dispose()
     get_settings.cache_clear()
-    assert outcome.as_of == shift(last, 1)
+    assert outcome.as_of == scheduled
     return {"data_dir": data, "quarter": outcome.as_of, "version": outcome.version}
 
 
