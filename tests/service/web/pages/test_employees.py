@@ -1,0 +1,81 @@
+"""Employee search, profile, suggestions and decisions over HTTP (the browser tests add the UI)."""
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from service.storage.schema import CANONICAL
+
+pytestmark = pytest.mark.slow
+DEC = CANONICAL["decisions"]
+
+
+def decisions_of(engine, employee_id):
+    with engine.connect() as conn:
+        return conn.execute(sa.select(DEC).where(DEC.c.employee_id == employee_id)).mappings().all()
+
+
+def test_search_finds_by_name_and_a_unit_head_sees_only_their_unit(sessions, web_world, web_kit):
+    name = web_world["name_b"]
+    found = sessions["analyst"].get("/ui/employees", params={"q": name})
+    assert found.status_code == 200 and f'/ui/employees/{web_world["person_b"]}' in found.text
+    scoped = sessions["head_a"].get("/ui/employees", params={"q": name})
+    assert scoped.status_code == 200 and web_world["person_b"] not in scoped.text
+    everyone = sessions["head_a"].get("/ui/employees").text
+    assert web_world["unit_b"] not in web_kit.text_of(everyone.split("<main", 1)[1])
+
+
+def test_profile_shows_gaps_history_and_ranked_suggestions_with_reasons(sessions, web_world):
+    page = sessions["analyst"].get(f"/ui/employees/{web_world['person_a']}").text
+    assert page.count('class="suggestion"') >= 3
+    assert '<ul class="reasons"><li>' in page and "Kesenjangan kompetensi" in page
+    assert 'role="img"' in page and "Riwayat pelatihan" in page
+
+
+def test_a_unit_head_gets_404_for_another_units_employee(sessions, web_world):
+    answer = sessions["head_a"].get(f"/ui/employees/{web_world['person_b']}")
+    assert answer.status_code == 404 and "text/html" in answer.headers["content-type"]
+    assert web_world["name_b"] not in answer.text
+    refused = sessions["head_a"].post(
+        f"/ui/employees/{web_world['person_b']}/decisions",
+        data={"program_id": "x", "decision": "rejected",
+              "csrf_token": sessions["head_a"].cookies["asn_csrf"]})
+    assert refused.status_code == 404
+    assert not [d for d in decisions_of(web_world["engine"], web_world["person_b"])
+                if d["decided_by"] == "head_a"]
+
+
+def test_decisions_need_the_csrf_token(sessions, web_world):
+    before = len(decisions_of(web_world["engine"], web_world["person_a"]))
+    answer = sessions["analyst"].post(f"/ui/employees/{web_world['person_a']}/decisions",
+                                      data={"program_id": "P1", "decision": "rejected"})
+    assert answer.status_code == 403
+    assert len(decisions_of(web_world["engine"], web_world["person_a"])) == before
+
+
+def test_reject_is_recorded_and_an_unknown_program_is_a_clear_notice(sessions, web_world):
+    client = sessions["analyst"]
+    page = client.get(f"/ui/employees/{web_world['person_a']}").text
+    program = page.split('data-program="', 1)[1].split('"', 1)[0]
+    token = client.cookies["asn_csrf"]
+    url = f"/ui/employees/{web_world['person_a']}/decisions"
+    answer = client.post(url, data={"program_id": program, "decision": "rejected",
+                                    "reason": "sudah ikut tahun lalu", "csrf_token": token})
+    assert answer.status_code == 303 and "notice=decision.rejected" in answer.headers["location"]
+    rows = [d for d in decisions_of(web_world["engine"], web_world["person_a"])
+            if d["program_id"] == program and d["decision"] == "rejected"]
+    assert rows and rows[-1]["reason"] == "sudah ikut tahun lalu"
+    assert "Ditolak oleh web_analyst" in client.get(answer.headers["location"]).text
+    unknown = client.post(url, data={"program_id": "NO-SUCH", "decision": "accepted",
+                                     "csrf_token": token})
+    assert "notice=decision.not_found" in unknown.headers["location"]
+    bad = client.post(url, data={"program_id": program, "decision": "maybe", "csrf_token": token})
+    assert bad.status_code == 422 and "text/html" in bad.headers["content-type"]
+
+
+def test_bad_parameters_are_4xx_pages_and_the_api_keeps_json(sessions, live_server):
+    assert sessions["analyst"].get("/ui/employees", params={"page": 0}).status_code == 422
+    assert sessions["analyst"].get("/ui/employees", params={"q": "x" * 500}).status_code == 422
+    assert sessions["analyst"].get("/ui/employees/" + "9" * 80).status_code == 422
+    api = httpx.get(f"{live_server['base']}/api/v1/employees/123")
+    assert api.status_code == 401 and api.json()["detail"].startswith("not authenticated")
