@@ -68,7 +68,8 @@ def champion_context(engine: sa.Engine, quarter: str | None = None) -> tuple[Any
 def create_plan(engine: sa.Engine, key: bytes, recommender: Any, ctx: Any, config: PlanConfig,
                 *, actor: str, model_version: str | None, quarter: str | None = None,
                 lock_ids: list[tuple[str, str]] = (), exclude_ids: list[str] = (),
-                top_k: int = 10, progress: Progress | None = None) -> CreatedPlan:
+                top_k: int = 10, progress: Progress | None = None,
+                plan_id: str | None = None) -> CreatedPlan:
     """Build, solve (with baselines), word and store a plan for ``quarter``.
 
     Args:
@@ -76,6 +77,8 @@ def create_plan(engine: sa.Engine, key: bytes, recommender: Any, ctx: Any, confi
             ``lock_ids`` (employee_id, offering_id) and ``exclude_ids`` (employee ids).
         quarter: default the context's quarter.
         top_k: programs per person taken from the recommender before expanding to offerings.
+        plan_id: a plan stored as ``building`` (``builds.start_row``) to fill; None stores a
+            new draft.
     """
     import time
 
@@ -101,7 +104,7 @@ def create_plan(engine: sa.Engine, key: bytes, recommender: Any, ctx: Any, confi
                              employee_ids(engine, key))
     plan_id = drafts.save_draft(engine, quarter=quarter, config=config, candidates=candidates,
                                 offerings=offerings, outcome=outcome, lines=lines, actor=actor,
-                                model_version=model_version)
+                                model_version=model_version, plan_id=plan_id)
     say("done", 1.0)
     return CreatedPlan(plan_id, quarter, outcome, lines, candidates, offerings, config,
                        candidate_seconds, reason_seconds)

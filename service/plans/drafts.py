@@ -27,6 +27,7 @@ from service.plans.sheets import LINE_COLUMNS, plan_lines_frame
 from service.storage.schema import CANONICAL, plan_lines, plans
 
 DRAFT, APPROVED = "draft", "approved"
+BUILDING, FAILED = "building", "failed"  # a plan built in the background (``builds``)
 ACTIONS = ("remove", "lock", "unlock")
 Reasoner = Callable[[pd.DataFrame], pd.DataFrame]
 _SOLVER_ONLY = ("locked",)
@@ -38,6 +39,18 @@ class PlanNotFoundError(LookupError):
 
 class PlanStateError(ValueError):
     """The plan or line is not in a state that allows the change (e.g. already approved)."""
+
+
+def new_plan_id() -> str:
+    """A new plan id (12 hex digits)."""
+    return uuid.uuid4().hex[:12]
+
+
+def state_message(plan_id: str, status: str) -> str:
+    """Why a plan in ``status`` cannot change."""
+    if status == BUILDING:
+        return f"plan {plan_id!r} is still building; wait until its status is draft"
+    return f"plan {plan_id!r} is {status}; only drafts can change"
 
 
 def _pack(frame: pd.DataFrame) -> bytes:
@@ -82,16 +95,25 @@ def _line_records(lines: pd.DataFrame, plan_id: str) -> list[dict]:
 
 def save_draft(engine: sa.Engine, *, quarter: str, config: PlanConfig, candidates: pd.DataFrame,
                offerings: pd.DataFrame, outcome: PlanOutcome, lines: pd.DataFrame, actor: str,
-               model_version: str | None) -> str:
-    """Store a new draft with its lines; return its plan_id."""
-    plan_id = uuid.uuid4().hex[:12]
+               model_version: str | None, plan_id: str | None = None) -> str:
+    """Store a draft with its lines; return its plan_id.
+
+    Args:
+        plan_id: a plan still ``building`` to turn into this draft; None stores a new plan.
+    """
     offers = offerings.assign(start_date=offerings["start_date"].astype(str))
+    values = dict(quarter=quarter, status=DRAFT, budget_idr=float(config.budget_idr),
+                  settings=json.dumps(settings_of(config)), candidates=_pack(candidates),
+                  offerings=offers.to_json(orient="records"), summary=_summary(outcome),
+                  model_version=model_version, solved_at=dt.datetime.now(dt.UTC))
     with engine.begin() as conn:
-        conn.execute(plans.insert().values(
-            plan_id=plan_id, quarter=quarter, status=DRAFT, budget_idr=float(config.budget_idr),
-            settings=json.dumps(settings_of(config)), candidates=_pack(candidates),
-            offerings=offers.to_json(orient="records"), summary=_summary(outcome),
-            model_version=model_version, created_by=actor, solved_at=dt.datetime.now(dt.UTC)))
+        if plan_id is None:
+            plan_id = new_plan_id()
+            conn.execute(plans.insert().values(plan_id=plan_id, created_by=actor, **values))
+        elif conn.execute(plans.update().where(plans.c.plan_id == plan_id,
+                                               plans.c.status == BUILDING)
+                          .values(**values)).rowcount != 1:
+            raise PlanStateError(f"plan {plan_id!r} is no longer building")
         if len(lines):
             conn.execute(plan_lines.insert(), _line_records(lines, plan_id))
         audit.record(conn, actor, "plan_create", "plan", plan_id,
@@ -149,7 +171,7 @@ def _claim_draft(conn: sa.Connection, plan_id: str, **values) -> None:
     exists = conn.execute(sa.select(plans.c.status).where(plans.c.plan_id == plan_id)).first()
     if exists is None:
         raise PlanNotFoundError(f"plan {plan_id!r} not found")
-    raise PlanStateError(f"plan {plan_id!r} is {exists[0]}; only drafts can change")
+    raise PlanStateError(state_message(plan_id, exists[0]))
 
 
 def edit_line(engine: sa.Engine, plan_id: str, line_id: int, action: str, actor: str) -> dict:
@@ -190,7 +212,7 @@ def resolve(engine: sa.Engine, plan_id: str, actor: str, employee_of: dict[str, 
     if head is None:
         raise PlanNotFoundError(f"plan {plan_id!r} not found")
     if head["status"] != DRAFT:
-        raise PlanStateError(f"plan {plan_id!r} is {head['status']}; only drafts can change")
+        raise PlanStateError(state_message(plan_id, head["status"]))
     _, old = get_plan(engine, plan_id)
     candidates, offerings, _settings = plan_inputs(engine, plan_id)
     removed = set(zip(*[old.loc[old["state"] == "removed", c] for c in ("person_key",

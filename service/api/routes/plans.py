@@ -1,7 +1,9 @@
 """The quarter's training plan: create (admin/analyst), view, edit lines, re-solve, approve, export.
 
-Unit heads see the lines of their own unit only. Creating and re-solving run the solver inside
-the request: ``time_limit_s`` is capped below the request timeout.
+Unit heads see the lines of their own unit only. Creating checks the request, then builds the
+plan in a worker thread (``service.plans.builds``) and answers 202: the plan is ``building``
+until it becomes a ``draft`` or ``failed``. Re-solving a draft runs inside the request
+(``time_limit_s`` is capped below the request timeout).
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ from service import audit
 from service.api.deps import CurrentUser, EditorUser, ServicesDep, ServingDep
 from service.api.errors import ApiError
 from service.auth.roles import Principal
-from service.plans import drafts
-from service.plans.building import plan_reasons
-from service.plans.creation import create_plan
+from service.plans import builds, drafts
+from service.plans.building import plan_reasons, quarter_offerings
+from service.plans.creation import create_plan, to_person_keys
 from service.plans.sheets import employee_ids, plan_sheet, sheet_bytes
 
 router = APIRouter(prefix="/plans", tags=["plans"])
@@ -70,10 +72,24 @@ class PlanLine(BaseModel):
     enrollment_id: int | None
 
 
+class PlanProgress(BaseModel):
+    step: str
+    fraction: float = Field(ge=0, le=1)
+
+
+class PlanAccepted(BaseModel):
+    plan_id: str
+    quarter: str
+    status: str = Field(description="building: poll GET /plans/{plan_id} until draft or failed")
+
+
 class PlanPublic(BaseModel):
     plan_id: str
     quarter: str
-    status: str
+    status: str = Field(description="building, draft, failed or approved")
+    message: str | None = Field(default=None, description="why the build failed")
+    progress: PlanProgress | None = Field(
+        default=None, description="while building, when this server process runs the build")
     budget_idr: float
     model_version: str | None
     created_by: str
@@ -110,44 +126,75 @@ def _public(services, plan_id: str, user: Principal) -> PlanPublic:
     rows = [PlanLine(line_id=r["id"], **{k: r[k] for k in PlanLine.model_fields if k != "line_id"})
             for r in lines.astype(object).where(lines.notna(), None).to_dict("records")]
     live = lines[lines["state"] != "removed"]
+    summary = header["summary"]
+    failed = header["status"] == builds.FAILED
+    running = builds.get_builds().progress(plan_id)
     return PlanPublic(**{k: header[k] for k in ("plan_id", "quarter", "status", "budget_idr",
                                                 "model_version", "created_by", "approved_by",
                                                 "settings")},
-                      summary=header["summary"] if user.all_units else None,
+                      message=(summary or {}).get("error") if failed else None,
+                      progress=PlanProgress(step=running[0], fraction=running[1])
+                      if running and header["status"] == builds.BUILDING else None,
+                      summary=summary if user.all_units and not failed else None,
                       cost_idr=float(live["cost_idr"].sum()), lines=rows)
 
 
-@router.post("", response_model=PlanPublic, status_code=201,
-             responses={422: {"description": "bad settings or no feasible plan"}})
-def create(body: PlanCreate, user: EditorUser, services: ServicesDep,
-           serving: ServingDep) -> PlanPublic:
-    """Solve a plan for a quarter and budget with the served model and store it as a draft."""
-    quarter = None
+@router.post("", response_model=PlanAccepted, status_code=202,
+             responses={422: {"description": "bad settings, quarter, locks or exclusions"},
+                        503: {"description": "too many plans are being built"}})
+def create(body: PlanCreate, user: EditorUser, services: ServicesDep, serving: ServingDep,
+           response: Response = None) -> PlanAccepted:  # type: ignore[assignment]
+    """Check the request, then build the plan in the background; poll the ``Location``.
+
+    The build (candidates for every employee, solve, reasons) turns the plan into a draft, or
+    into ``failed`` with the reason. ``response`` is None when a page calls this function.
+    """
+    quarter = serving.ctx.snap.as_of
     if body.quarter is not None:
         try:
             year, q = parse_quarter(body.quarter)
         except ValueError as exc:
             raise ApiError(422, f"quarter: {exc}") from None
         quarter = f"{year}Q{q}"
-    ctx = serving.ctx
-    if quarter is not None and quarter != ctx.snap.as_of:
-        from service.model_inputs import load_model_frames
-
-        ctx = serving.recommender.context(load_model_frames(services.engine,
-                                                             services.pseudonym_key), quarter)
+    lock_ids = [(x.employee_id, x.offering_id) for x in body.lock]
     try:
         config = PlanConfig(budget_idr=body.budget_idr, max_per_person=body.max_per_person,
                             jp_weight=body.jp_weight, min_unit_share=body.min_unit_share,
                             excluded_programs=frozenset(body.exclude_program),
                             time_limit_s=body.time_limit_s)
-        made = create_plan(services.engine, services.pseudonym_key, serving.recommender, ctx,
-                           config, actor=user.username, model_version=serving.version,
-                           quarter=quarter,
-                           lock_ids=[(x.employee_id, x.offering_id) for x in body.lock],
-                           exclude_ids=body.exclude_employee, top_k=body.top_k)
+        # Quick checks now (the snapshot holds every quarter's offerings); the build repeats them.
+        quarter_offerings(serving.ctx, quarter)
+        to_person_keys(services.engine, services.pseudonym_key,
+                       sorted({e for e, _ in lock_ids} | set(body.exclude_employee)),
+                       "locked or excluded")
     except _HANDLED as exc:
         raise _editor_plan_errors(exc) from None
-    return _public(services, made.plan_id, user)
+    recommender, served_ctx = serving.recommender, serving.ctx
+
+    def build(plan_id: str, progress: builds.Progress) -> None:
+        ctx = served_ctx
+        if quarter != ctx.snap.as_of:
+            from service.model_inputs import load_model_frames
+
+            progress(f"building the {quarter} context", 0.0)
+            ctx = recommender.context(load_model_frames(services.engine,
+                                                        services.pseudonym_key), quarter)
+        create_plan(services.engine, services.pseudonym_key, recommender, ctx, config,
+                    actor=user.username, model_version=serving.version, quarter=quarter,
+                    lock_ids=lock_ids, exclude_ids=body.exclude_employee, top_k=body.top_k,
+                    progress=progress, plan_id=plan_id)
+
+    try:
+        plan_id, _ = builds.get_builds().start(services.engine, build, quarter=quarter,
+                                               config=config, actor=user.username,
+                                               model_version=serving.version)
+    except builds.BuildQueueFullError as exc:
+        raise ApiError(503, str(exc), {"Retry-After": str(services.settings.retry_after_seconds)})
+    if response is not None:
+        from service.api.app import PREFIX  # here: the app module imports this one
+
+        response.headers["Location"] = f"{PREFIX}{router.prefix}/{plan_id}"
+    return PlanAccepted(plan_id=plan_id, quarter=quarter, status=builds.BUILDING)
 
 
 @router.get("", response_model=list[dict])
@@ -209,15 +256,19 @@ def approve(plan_id: PlanId, user: EditorUser, services: ServicesDep) -> Approva
 
 
 @router.get("/{plan_id}/export", responses={200: {"content": {MEDIA["csv"]: {},
-                                                               MEDIA["xlsx"]: {}}}, 404: {}})
+                                                               MEDIA["xlsx"]: {}}}, 404: {},
+                                            409: {"description": "building or failed"}})
 def export(plan_id: PlanId, user: CurrentUser, services: ServicesDep,
            format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",
            language: Annotated[Literal["id", "en"], Query()] = "id") -> Response:
     """The plan file for approval (a unit head gets their own unit's lines)."""
     try:
-        _header, lines = drafts.get_plan(services.engine, plan_id, user.unit, user.all_units)
+        header, lines = drafts.get_plan(services.engine, plan_id, user.unit, user.all_units)
     except drafts.PlanNotFoundError as exc:
         raise ApiError(404, str(exc)) from None
+    if header["status"] in (builds.BUILDING, builds.FAILED):
+        raise ApiError(409, drafts.state_message(plan_id, header["status"])
+                       .replace("only drafts can change", "it has no plan to export"))
     sheet = plan_sheet(lines, None, language)
     with services.engine.begin() as conn:
         audit.record_many(conn, user.username, "plan_export", "employee",

@@ -1,11 +1,39 @@
-"""The plans API on a small trained world: who may create, see, edit, approve and export."""
+"""The plans API on a small trained world: who may create, see, edit, approve and export.
+
+Creating answers 202 and builds in the background: the tests poll the plan until it is done.
+"""
 
 from __future__ import annotations
+
+import threading
+import time
 
 import pytest
 from fastapi.testclient import TestClient
 
 PASSWORD = "correct-horse-battery"
+BUILD_WAIT_S = 180.0
+
+
+def wait_built(client, pid: str, headers: dict) -> dict:
+    """Poll the plan until it is no longer building (bounded)."""
+    deadline = time.monotonic() + BUILD_WAIT_S
+    while True:
+        r = client.get(f"/api/v1/plans/{pid}", headers=headers)
+        assert r.status_code == 200, r.text
+        if r.json()["status"] != "building":
+            return r.json()
+        assert time.monotonic() < deadline, f"plan {pid} still building after {BUILD_WAIT_S} s"
+        time.sleep(0.2)
+
+
+def start(client, body: dict, headers: dict) -> str:
+    r = client.post("/api/v1/plans", json=body, headers=headers)
+    assert r.status_code == 202, r.text
+    pid = r.json()["plan_id"]
+    assert r.json()["status"] == "building"
+    assert r.headers["location"] == f"/api/v1/plans/{pid}"
+    return pid
 
 
 @pytest.fixture
@@ -46,10 +74,14 @@ def test_roles_on_the_plan_lifecycle(plan_api):
                        headers=h["analyst1"]).status_code == 422
     assert client.post("/api/v1/plans", json={**body, "time_limit_s": 999},
                        headers=h["analyst1"]).status_code == 422
-    r = client.post("/api/v1/plans", json=body, headers=h["analyst1"])
-    assert r.status_code == 201, r.text
-    plan = r.json()
-    pid, lines = plan["plan_id"], plan["lines"]
+    assert client.post("/api/v1/plans", json={**body, "quarter": "2031Q1"},
+                       headers=h["analyst1"]).status_code == 422  # nothing scheduled then
+    assert client.post("/api/v1/plans", json={**body, "exclude_employee": ["nobody"]},
+                       headers=h["analyst1"]).status_code == 422
+    pid = start(client, body, h["analyst1"])
+    plan = wait_built(client, pid, h["analyst1"])
+    lines = plan["lines"]
+    assert plan["status"] == "draft" and plan["message"] is None and plan["progress"] is None
     assert lines and plan["cost_idr"] <= 15_000_000 and plan["summary"]["status"] == "optimal"
     units = {x["unit"] for x in lines}
     assert len(units) > 1
@@ -78,3 +110,58 @@ def test_roles_on_the_plan_lifecycle(plan_api):
     assert client.get("/api/v1/plans/ffff", headers=h["analyst1"]).status_code == 404
     xlsx = client.get(f"/api/v1/plans/{pid}/export?format=xlsx", headers=h["analyst1"])
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+@pytest.mark.slow
+def test_a_build_that_fails_shows_failed_with_the_reason(plan_api):
+    client, h, _head_unit = plan_api
+    pid = start(client, {"budget_idr": 15_000_000, "time_limit_s": 10,
+                         "min_unit_share": {"Dinas Tidak Ada": 0.2}}, h["analyst1"])
+    plan = wait_built(client, pid, h["analyst1"])
+    assert plan["status"] == "failed" and plan["lines"] == [] and plan["summary"] is None
+    assert "min_unit_share names unit(s) with no candidates" in plan["message"]
+    listed = {p["plan_id"]: p["status"] for p in client.get("/api/v1/plans",
+                                                            headers=h["analyst1"]).json()}
+    assert listed[pid] == "failed"
+    r = client.post(f"/api/v1/plans/{pid}/approve", headers=h["analyst1"])
+    assert r.status_code == 409 and "failed" in r.text
+    assert client.get(f"/api/v1/plans/{pid}/export", headers=h["analyst1"]).status_code == 409
+
+
+@pytest.mark.slow
+def test_a_plan_still_building_refuses_changes_then_becomes_a_draft(plan_api, monkeypatch):
+    from service.api.routes import plans as plan_routes
+
+    client, h, head_unit = plan_api
+    release, real = threading.Event(), plan_routes.create_plan
+
+    def held_create_plan(*args, progress=None, **kwargs):
+        progress("held by the test", 0.1)
+        assert release.wait(BUILD_WAIT_S)
+        return real(*args, progress=progress, **kwargs)
+
+    monkeypatch.setattr(plan_routes, "create_plan", held_create_plan)
+    try:
+        pid = start(client, {"budget_idr": 15_000_000, "time_limit_s": 10}, h["analyst1"])
+        deadline = time.monotonic() + 30
+        while (seen := client.get(f"/api/v1/plans/{pid}", headers=h["analyst1"]).json()
+               )["progress"] is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert seen["status"] == "building" and seen["lines"] == []
+        assert seen["progress"] == {"step": "held by the test", "fraction": 0.1}
+        for call in (client.post(f"/api/v1/plans/{pid}/approve", headers=h["analyst1"]),
+                     client.post(f"/api/v1/plans/{pid}/solve", headers=h["analyst1"]),
+                     client.patch(f"/api/v1/plans/{pid}/lines/1", json={"action": "remove"},
+                                  headers=h["analyst1"]),
+                     client.get(f"/api/v1/plans/{pid}/export", headers=h["analyst1"])):
+            assert call.status_code == 409, call.text
+            assert "still building" in call.json()["detail"]
+    finally:
+        release.set()
+    plan = wait_built(client, pid, h["analyst1"])
+    assert plan["status"] == "draft" and plan["lines"]
+    mine = client.get(f"/api/v1/plans/{pid}", headers=h["head"]).json()
+    assert mine["status"] == "draft" and mine["summary"] is None
+    assert {x["unit"] for x in mine["lines"]} <= {head_unit}
+    assert len(mine["lines"]) == sum(x["unit"] == head_unit for x in plan["lines"])
