@@ -133,7 +133,7 @@ def score_all(recommender: Recommender, ctx: Context, out_dir: Path, *, k: int =
               chunk_size: int = 5000, engine: Engine = "local", scheduler: str | None = None,
               workers: int = 2, processes: bool = True, reasons: bool = False,
               employee_ids: Mapping[str, str] | None = None, model_version: str | None = None,
-              progress: Progress | None = None) -> BatchSummary:
+              persons: list[str] | None = None, progress: Progress | None = None) -> BatchSummary:
     """Rank every active employee of ``ctx`` and write the top-``k`` rows to ``out_dir``.
 
     Args:
@@ -141,6 +141,7 @@ def score_all(recommender: Recommender, ctx: Context, out_dir: Path, *, k: int =
         scheduler: address of a running Dask scheduler; without it ``dask`` starts a
             ``LocalCluster`` of ``workers`` single-threaded workers (``processes=False``: threads).
         employee_ids: person_key -> employee_id, to write ``employee_id`` instead of the key.
+        persons: score only these (active) person keys; default every active employee.
     """
     if engine not in ("local", "dask"):
         raise ValueError(f"engine must be local or dask, not {engine!r}")
@@ -150,7 +151,8 @@ def score_all(recommender: Recommender, ctx: Context, out_dir: Path, *, k: int =
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    persons = active_persons(ctx)
+    everyone = active_persons(ctx)
+    persons = everyone if persons is None else sorted(set(persons).intersection(everyone))
     chunks = chunked(persons, chunk_size)
     programs = catalogue(ctx.snap)
     writer = PartWriter(out_dir, reasons, employee_ids)
@@ -196,8 +198,9 @@ def run_on_dask(recommender: Recommender, ctx: Context, chunks: list[list[str]],
         client = Client(scheduler)
     else:
         options = {"host": "127.0.0.1"} if processes else {}
+        # Loopback only: the scheduler's HTTP server would otherwise listen on every interface.
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes,
-                               dashboard_address=None, **options)
+                               dashboard_address="127.0.0.1:0", **options)
         client = Client(cluster)
     try:
         if not client.scheduler_info()["workers"]:
