@@ -17,7 +17,7 @@ PYTHON_KEY = re.compile(r"""["']([a-z]+\.[a-z0-9_.]*[a-z0-9])["']""")
 DYNAMIC = {"status.": [*glossary.ENROLLMENT_STATUSES, "unknown"],
            "form.": ["klasikal", "non_klasikal", "unknown"],
            "role.": ["admin", "analyst", "unit_head"],
-           "plan.status_": ["draft", "approved"],
+           "plan.status_": ["building", "draft", "failed", "approved"],
            "plan.state_": ["proposed", "locked", "removed"],
            "model.status_": ["serving", "not_loaded"],
            "decision.was_": ["accepted", "rejected"]}
