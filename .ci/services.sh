@@ -1,10 +1,12 @@
 # Sourced by .ci/run: installs what the tests use from Debian (PostgreSQL for the storage tests,
-# LibreOffice Calc to open the Excel reports) and starts PostgreSQL, exporting TEST_DATABASE_URL.
+# LibreOffice Calc to open the Excel reports, Chromium for the dashboard's browser tests) and
+# starts PostgreSQL, exporting TEST_DATABASE_URL.
 # Skips quietly when not root.
 if [ "$(id -u)" = "0" ]; then
   need=()
   ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
   command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc)
+  [ -x /usr/bin/chromium ] || need+=(chromium)
   if [ ${#need[@]} -gt 0 ]; then
     apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
