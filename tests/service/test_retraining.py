@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from model import registry
@@ -131,13 +132,14 @@ def test_a_worse_challenger_is_rejected_with_its_reason(strong_champion, retrain
 
 def test_a_drifted_quarter_blocks_promotion_unless_forced(strong_champion, retrain_world,
                                                           retrain_tools, tmp_path_factory):
-    # Every assessment is moved into 2026Q2 with the widest gap: people enter 2026Q3 with gaps
-    # they did not have at the start of 2026Q2.
+    # Everyone is re-assessed in 2026Q2 with the widest gaps: people enter 2026Q3 with gaps they
+    # did not have at the start of 2026Q2.
     world = copy.deepcopy(retrain_world)
     ass = world.tables["competency_assessments"]
-    ass = ass.drop_duplicates(["employee_id", "competency_code"], keep="last").copy()
-    ass["assessed_on"], ass["assessed_level"], ass["required_level"] = "2026-05-15", 1, 5
-    world.tables["competency_assessments"] = ass
+    again = ass.drop_duplicates(["employee_id", "competency_code"], keep="last").copy()
+    again["assessed_on"], again["assessed_level"], again["required_level"] = "2026-05-15", 1, 5
+    ass = ass[ass["assessed_on"].astype(str) != "2026-05-15"]
+    world.tables["competency_assessments"] = pd.concat([ass, again], ignore_index=True)
     root = tmp_path_factory.mktemp("drift")
     retrain_tools.build(root / "fresh", world)
     folder = retrain_tools.copy(strong_champion, root / "ws")
@@ -201,7 +203,8 @@ def test_sigkill_at_any_point_leaves_the_champion_and_the_next_run_succeeds(
     env = {**os.environ, "ASN_DATA_DIR": str(folder)}
     env.pop("MLFLOW_TRACKING_URI", None)
     for point in points:
-        proc = subprocess.run([sys.executable, "-c", SCRIPT.format(iters=1)], cwd=tmp_path,
+        # A normal config, so that the run reaches every point (a worse one stops at rejection).
+        proc = subprocess.run([sys.executable, "-c", SCRIPT.format(iters=40)], cwd=tmp_path,
                               env={**env, "ASN_CRASH_AT": point}, capture_output=True, text=True,
                               timeout=600)
         assert proc.returncode == -9, (point, proc.stderr[-2000:])
