@@ -189,7 +189,8 @@ def create(body: PlanCreate, user: EditorUser, services: ServicesDep, serving: S
                                                config=config, actor=user.username,
                                                model_version=serving.version)
     except builds.BuildQueueFullError as exc:
-        raise ApiError(503, str(exc), {"Retry-After": str(services.settings.retry_after_seconds)})
+        raise ApiError(503, str(exc),
+                       {"Retry-After": str(services.settings.retry_after_seconds)}) from None
     if response is not None:
         from service.api.app import PREFIX  # here: the app module imports this one
 
