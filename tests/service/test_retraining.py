@@ -250,3 +250,21 @@ def test_no_nip_or_name_reaches_the_mlflow_store(chain, retrain_world, retrain_t
             assert not found, (path, found[:3])
         scanned += 1
     assert scanned > 10 and (store / "mlflow.db").exists()
+
+
+def test_rollback_swaps_champion_and_previous_and_tags_the_rolled_back(chain, retrain_tools,
+                                                                       tmp_path):
+    from service.retraining import rollback
+
+    folder = retrain_tools.copy(chain[0], tmp_path / "ws")
+    _, first, better, _ = chain
+    with pytest.MonkeyPatch.context() as mp:
+        retrain_tools.use(mp, folder)
+        assert rollback("admin") == (first.version, better.version)
+        client = _client()
+        assert registry.aliases(client) == {"champion": first.version, "previous": better.version}
+        assert registry.version_info(client, better.version).tags["rolled_back_by"] == "admin"
+        recommender, _ = registry.load_version(client, "champion")
+        assert recommender.as_of_ == "2026Q3"
+        assert rollback("admin") == (better.version, first.version)  # undo
+        assert registry.aliases(client)["champion"] == better.version
