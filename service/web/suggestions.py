@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import sqlalchemy as sa
 
 from model.quarters import quarter_start
-from service.storage.schema import CANONICAL
+from service.storage.schema import CANONICAL, audit_log
 
 OFF, DEC = CANONICAL["offerings"], CANONICAL["decisions"]
 MAX_OFFERS = 3
@@ -40,10 +41,27 @@ def upcoming_offerings(conn: sa.Connection, program_ids: list[str], state: Any) 
     return out
 
 
+def _recorded_order(conn: sa.Connection, employee_id: str) -> dict[str, int]:
+    """decision_id -> the id of its audit row: the order decisions were made in a day."""
+    rows = conn.execute(sa.select(audit_log.c.id, audit_log.c.detail)
+                        .where(audit_log.c.action == "decision",
+                               audit_log.c.object_key == employee_id))
+    order = {}
+    for audit_id, detail in rows:
+        try:
+            order[json.loads(detail)["decision_id"]] = audit_id
+        except (TypeError, ValueError, KeyError):
+            continue
+    return order
+
+
 def decisions_of(conn: sa.Connection, employee_id: str) -> dict:
-    """program_id -> the latest decision on it for this employee."""
-    rows = conn.execute(sa.select(DEC.c.program_id, DEC.c.decision, DEC.c.decided_by,
-                                  DEC.c.decided_at)
-                        .where(DEC.c.employee_id == employee_id)
-                        .order_by(DEC.c.decided_at, DEC.c.decision_id)).mappings().all()
-    return {r["program_id"]: dict(r) for r in rows}
+    """program_id -> the latest decision on it for this employee (decision dates are days:
+    decisions of one day are ordered by their audit rows)."""
+    rows = conn.execute(sa.select(DEC.c.decision_id, DEC.c.program_id, DEC.c.decision,
+                                  DEC.c.decided_by, DEC.c.decided_at)
+                        .where(DEC.c.employee_id == employee_id)).mappings().all()
+    order = _recorded_order(conn, employee_id)
+    latest = sorted(rows, key=lambda r: (r["decided_at"] or dt.date.min,
+                                         order.get(r["decision_id"], 0)))
+    return {r["program_id"]: dict(r) for r in latest}

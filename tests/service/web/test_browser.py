@@ -78,10 +78,11 @@ def test_analyst_searches_sees_reasons_and_accepts_a_suggestion(page, web_kit, w
         assert "Diterima oleh web_analyst" in decided.inner_text()
     dec = CANONICAL["decisions"]
     with web_world["engine"].connect() as conn:
-        row = conn.execute(sa.select(dec).where(dec.c.employee_id == web_world["person_a"],
-                                                dec.c.program_id == program)).mappings().first()
-    assert row is not None and row["decision"] == "accepted"
-    assert row["decided_by"] == "web_analyst" and row["reason"] == "cocok untuk triwulan ini"
+        rows = conn.execute(sa.select(dec).where(dec.c.employee_id == web_world["person_a"],
+                                                 dec.c.program_id == program,
+                                                 dec.c.decision == "accepted")).mappings().all()
+    assert [(r["decided_by"], r["reason"]) for r in rows] == [
+        ("web_analyst", "cocok untuk triwulan ini")]
 
 
 def test_language_switch_is_remembered(page, web_kit, web_world):
@@ -148,3 +149,21 @@ def test_overview_chart_has_a_text_alternative(page, web_kit):
     page.get_by_text("Tampilkan angka sebagai tabel").click()
     assert page.locator("details table tbody tr").count() == bars.count()
     shot(page, web_kit, "overview-chart")
+
+
+def test_admin_sees_risk_groups_and_the_model_page(page, web_kit, web_world):
+    log_in(page, "web_admin", web_kit.PASSWORD)
+    nav = page.get_by_role("navigation", name="Menu utama")
+    nav.get_by_role("link", name="Kelompok berisiko").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Kelompok berisiko")
+    groups = page.locator("table.groups tbody tr")
+    if groups.count():
+        chart = page.locator("figure.risk svg[role=img]")
+        assert chart.locator("rect").count() == groups.count()
+    else:
+        assert page.get_by_text("Tidak ada kelompok berisiko").is_visible()
+    shot(page, web_kit, "risk-groups")
+    nav.get_by_role("link", name="Model").click()
+    assert page.locator("#model-version").inner_text() == str(web_world["version"])
+    assert page.get_by_role("button", name="Kembalikan versi sebelumnya").is_visible()
+    shot(page, web_kit, "model")
