@@ -8,7 +8,8 @@ import pandas as pd
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from model.features import PAIR_FEATURES, PERSON_FEATURES, encode, learn_categories
+from model.features import (PAIR_FEATURES, PERSON_FEATURES, encode, learn_categories,
+                            observed_columns)
 
 COMPLETION_FEATURES = PERSON_FEATURES + PAIR_FEATURES
 DUTY_FEATURES = PERSON_FEATURES
@@ -45,12 +46,8 @@ class _Calibrated:
             raise ValueError(f"cannot learn {label!r}: every example has the same outcome")
         self.categories_ = learn_categories(examples)
         x = encode(examples, self.features, self.categories_)
-        # A column the data never fills carries no information, and the binning of
-        # HistGradientBoosting fails on it: learn without it (and predict without it).
-        empty = [c for c in x.columns
-                 if not isinstance(x[c].dtype, pd.CategoricalDtype) and x[c].isna().all()]
-        self.features = tuple(c for c in self.features if c not in empty)
-        x = x.drop(columns=empty)
+        self.features = observed_columns(x, self.features)
+        x = x.loc[:, list(self.features)]
         self.reference_ = {}
         for c in x.columns:
             if isinstance(x[c].dtype, pd.CategoricalDtype):
@@ -135,6 +132,8 @@ class ExpectedJPModel:
 
         self.categories_ = learn_categories(examples)
         x = encode(examples, DUTY_FEATURES, self.categories_)
+        self.features_ = observed_columns(x, DUTY_FEATURES)
+        x = x.loc[:, list(self.features_)]
         self.estimator_ = HistGradientBoostingRegressor(
             loss="poisson", max_iter=self.max_iter, learning_rate=self.learning_rate,
             categorical_features="from_dtype", early_stopping=False, random_state=self.seed,
@@ -145,5 +144,5 @@ class ExpectedJPModel:
         """Expected year-end JP, never below what is already earned this year."""
         if feats.empty:
             return np.zeros(0)
-        pred = self.estimator_.predict(encode(feats, DUTY_FEATURES, self.categories_))
+        pred = self.estimator_.predict(encode(feats, self.features_, self.categories_))
         return np.maximum(pred, feats["jp_this_year"].to_numpy(dtype=float))

@@ -272,6 +272,13 @@ def encode(feats: pd.DataFrame, columns: tuple[str, ...], categories: dict[str, 
     return x
 
 
+def observed_columns(x: pd.DataFrame, columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns a model can learn from: categorical ones, and numeric ones the data fills at
+    least once (an all-missing column carries nothing and cannot be binned)."""
+    return tuple(c for c in columns
+                 if isinstance(x[c].dtype, pd.CategoricalDtype) or x[c].notna().any())
+
+
 def learn_categories(feats: pd.DataFrame) -> dict[str, list[str]]:
     """Category lists seen in training (unknown values at prediction become missing)."""
     return {c: sorted(feats[c].dropna().astype(str).unique().tolist())

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from model.features import PAIR_FEATURES, PERSON_FEATURES, encode, learn_categories
+from model.features import (PAIR_FEATURES, PERSON_FEATURES, encode, learn_categories,
+                            observed_columns)
 
 RANKER_FEATURES = PERSON_FEATURES + PAIR_FEATURES
 # Closing more of a person's competency gap never makes a program less relevant, and a
@@ -37,12 +38,16 @@ class Ranker:
             raise ValueError("the ranker needs past quarters with both chosen and unchosen programs")
         self.categories_ = learn_categories(examples)
         x = encode(examples, RANKER_FEATURES, self.categories_)
+        # A column the data never fills (e.g. no competency assessments at all) carries nothing
+        # and cannot be binned: learn and predict without it.
+        self.features_ = observed_columns(x, RANKER_FEATURES)
+        x = x.loc[:, list(self.features_)]
         self.reference_ = {c: float(x[c].median()) for c in x.columns
                            if not isinstance(x[c].dtype, pd.CategoricalDtype)}
         self.estimator_ = HistGradientBoostingClassifier(
             max_iter=self.max_iter, learning_rate=self.learning_rate,
             max_leaf_nodes=self.max_leaf_nodes, categorical_features="from_dtype",
-            monotonic_cst=MONOTONE,
+            monotonic_cst={c: v for c, v in MONOTONE.items() if c in self.features_},
             early_stopping=False, random_state=self.seed,
         ).fit(x, examples[self.label].to_numpy())
         return self
@@ -51,7 +56,7 @@ class Ranker:
         """Relevance in [0, 1] of each candidate pair."""
         if feats.empty:
             return np.zeros(0)
-        x = encode(feats, RANKER_FEATURES, self.categories_)
+        x = encode(feats, self.features_, self.categories_)
         return self.estimator_.predict_proba(x)[:, 1]
 
     def contributions(self, feats: pd.DataFrame, groups: dict[str, tuple[str, ...]]) -> pd.DataFrame:

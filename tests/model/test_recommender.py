@@ -133,3 +133,14 @@ def test_new_employee_without_history_gets_content_based_suggestions(recommender
     recs = recommender.recommend(ctx, no_history[:10], k=5)
     assert len(recs) > 0
     assert recs["score"].gt(0).all()
+
+
+def test_learns_without_any_competency_assessment(frames, as_of, fast_config):
+    """Partial real exports may have no assessments: the gap signals are then simply absent."""
+    bare = dict(frames)
+    bare["competency_assessments"] = frames["competency_assessments"].iloc[0:0]
+    q = qt.shift(as_of, -1)
+    rec = Recommender(fast_config).fit(conform(bare), q)
+    assert "gap_closed" not in rec.ranker_.features_
+    recs = rec.recommend(rec.context(conform(bare), q), k=3, reasons=True)
+    assert len(recs) > 0 and all(len(r) >= 1 for r in recs["reasons_en"])
