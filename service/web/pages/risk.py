@@ -21,8 +21,9 @@ router = APIRouter()
 
 def group_chart(lang: str, data) -> object:
     """Each group's mean P(reaching the duty) with its interval; dashed: the organisation."""
-    bars = [Bar(g.group_id, g.predicted, percent(g.predicted, lang), low=g.predicted_low,
-                high=g.predicted_high) for g in data.groups]
+    bars = [Bar(f"{g.group_id} · {g.rule_id if lang == 'id' else g.rule_en}", g.predicted,
+                percent(g.predicted, lang), low=g.predicted_low, high=g.predicted_high)
+            for g in data.groups]
     return horizontal_bars(bars, scale_max=1.0, reference=data.org_predicted,
                            title=translate(lang, "risk.chart_title"),
                            desc=translate(lang, "risk.chart_desc", groups=len(bars),
