@@ -41,8 +41,16 @@ def error_page(request: Request, status: int, key: str | None, detail: str | Non
 
 def mount(app: FastAPI) -> None:
     """Add the pages, the static assets and the page error handlers to ``app``."""
-    from service.web.pages import (employees, imports, login, model_info, overview, plans,
-                                   risk, units)
+    from service.web.pages import (
+        employees,
+        imports,
+        login,
+        model_info,
+        overview,
+        plans,
+        risk,
+        units,
+    )
 
     for module in (login, overview, employees, units, risk, plans, imports, model_info):
         app.include_router(module.router, prefix=PREFIX, include_in_schema=False)

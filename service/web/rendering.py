@@ -54,8 +54,10 @@ def render(request: Request, template: str, user: Principal | None = None, statu
         "t": partial(translate, lang), "csrf_field": CSRF_FIELD, "csrf": token,
         "num": partial(formatting.number, lang=lang), "money": partial(formatting.money, lang=lang),
         "pct": partial(formatting.percent, lang=lang), "day": partial(formatting.date, lang=lang),
-        "moment": partial(formatting.datetime, lang=lang), "is_admin": bool(user and user.role == ADMIN),
-        "is_editor": bool(user and user.role in EDITORS), "switch_url": partial(switch_url, request),
+        "moment": partial(formatting.datetime, lang=lang),
+        "is_admin": bool(user and user.role == ADMIN),
+        "is_editor": bool(user and user.role in EDITORS),
+        "switch_url": partial(switch_url, request),
         "path": request.url.path, **values,
     }
     html = environment().get_template(template).render(context)

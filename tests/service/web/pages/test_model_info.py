@@ -16,8 +16,8 @@ def test_everyone_sees_the_served_version_card_and_versions(sessions, web_world)
 def test_only_admins_act_on_the_model(sessions):
     analyst = sessions["analyst"]
     for action in ("reload", "rollback", "retrain"):
-        answer = analyst.post(f"/ui/model/{action}", data={"csrf_token": analyst.cookies["asn_csrf"],
-                                                           "quarter": "2026Q3"})
+        answer = analyst.post(f"/ui/model/{action}",
+                              data={"csrf_token": analyst.cookies["asn_csrf"], "quarter": "2026Q3"})
         assert answer.status_code == 403, action
 
 
