@@ -33,6 +33,7 @@ _COMMAND_MODULES = (
     "commands.oulad",
     "commands.models",
     "commands.batch",
+    "commands.backup",
 )
 
 for _name in _COMMAND_MODULES:
