@@ -18,6 +18,11 @@ app = typer.Typer(
 @app.callback()
 def main() -> None:
     """Training recommender for the civil servants (ASN) of Kota Binjai."""
+    import logging
+
+    # MLflow and Alembic narrate their start-up at INFO; the commands report what matters.
+    for name in ("mlflow", "alembic"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 # Each module defines ``register(app)``; listed here so the order of --help is stable.
