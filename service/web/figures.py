@@ -30,8 +30,10 @@ def duty_config(server: Any) -> ModelConfig:
     return config if isinstance(config, ModelConfig) else ModelConfig()
 
 
-def _scope(user: Principal, unit: str | None) -> list[sa.ColumnElement[bool]]:
-    where = [sa.or_(EMP.c.active.is_(None), EMP.c.active.is_(True))]
+def _scope(user: Principal, unit: str | None,
+           active_only: bool = True) -> list[sa.ColumnElement[bool]]:
+    """Conditions on ``EMP``: the user's unit (or ``unit``), and active staff only."""
+    where = [sa.or_(EMP.c.active.is_(None), EMP.c.active.is_(True))] if active_only else []
     scoped = user.scope_unit(unit)
     if scoped is not None:
         where.append(EMP.c.unit == scoped)
@@ -74,7 +76,7 @@ def participation_by_quarter(conn: sa.Connection, user: Principal, year: int,
     rows = pd.DataFrame(conn.execute(
         sa.select(ENR.c.employee_id, ENR.c.date)
         .join(EMP, EMP.c.employee_id == ENR.c.employee_id)
-        .where(*_scope(user, unit)[1:], ENR.c.status.in_(PARTICIPATED),
+        .where(*_scope(user, unit, active_only=False), ENR.c.status.in_(PARTICIPATED),
                ENR.c.date.between(start, dt.date(year, 12, 31)))).mappings().all(),
         columns=["employee_id", "date"])
     if rows.empty:
@@ -92,7 +94,7 @@ def budget_used(conn: sa.Connection, user: Principal, year: int,
         sa.select(sa.func.coalesce(sa.func.sum(PROG.c.cost_idr), 0))
         .select_from(ENR.join(EMP, EMP.c.employee_id == ENR.c.employee_id)
                      .join(PROG, PROG.c.program_id == ENR.c.program_id))
-        .where(*_scope(user, unit)[1:],
+        .where(*_scope(user, unit, active_only=False),
                ENR.c.date.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))).scalar_one()
     return float(total or 0)
 

@@ -20,6 +20,7 @@ from service.web.session import Csrf, WebAdmin, WebError, WebUser
 
 router = APIRouter(prefix="/model")
 log = logging.getLogger(__name__)
+HEADLINE = ("model.", "engagement.")  # the served model's own metrics (not the baselines')
 NOTICES = ("model.reloaded", "model.rolled_back", "model.promoted", "model.retrain_started",
            "model.retrain_busy", "model.no_previous")
 
@@ -39,7 +40,8 @@ def model_page(request: Request, user: WebUser, services: ServicesDep,
     info = model_version.info(user, services)
     versions, reachable = _versions()
     default_quarter = quarters.shift(info.as_of, -1) if info.as_of else ""
-    return render(request, "model.html", user, info=info, versions=versions,
+    headline = {k: v for k, v in info.metrics.items() if k.startswith(HEADLINE)}
+    return render(request, "model.html", user, info=info, versions=versions, headline=headline,
                   registry_ok=reachable, job=JOB, default_quarter=default_quarter,
                   notice=notice if notice in NOTICES else None)
 

@@ -9,6 +9,8 @@ def test_everyone_sees_the_served_version_card_and_versions(sessions, web_world)
     page = sessions["head_a"].get("/ui/model").text
     assert f'id="model-version">{web_world["version"]}<' in page
     assert 'class="list versions"' in page and "Jadikan juara" not in page
+    headline = page.split('<table class="metrics">', 1)[1].split("</table>", 1)[0]
+    assert "engagement.completion.roc_auc" in headline and "collaborative_only" not in headline
     card = sessions["head_a"].get("/ui/model/card")
     assert card.status_code == 200 and "text/html" in card.headers["content-type"]
 
