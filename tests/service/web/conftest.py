@@ -173,10 +173,12 @@ def browser(live_server):
     """Debian's Chromium driven by Playwright (skips when either is missing)."""
     playwright = pytest.importorskip("playwright.sync_api",
                                      reason="playwright is not installed (pip install playwright)")
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if executable is None:
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        chromium = p.chromium.launch(executable_path=executable, headless=True,
+                                     args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
