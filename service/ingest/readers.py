@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,12 @@ from service.ingest.headers import header_key
 
 SUFFIXES = (".csv", ".xlsx")
 MAX_COLUMNS = 200
+# XLSX is a zip: deflated sheet XML shrinks 5-30x, a zip bomb 1000x. Members are checked by their
+# declared size (zipfile never inflates past it) before any XML is parsed.
+MAX_XLSX_RATIO = 100
+RATIO_CHECKED_FROM = 10 * 1024 * 1024
+XLSX_UNZIPPED_FACTOR = 10
+MAX_CELL_CHARS = 32_767  # what an Excel cell can hold; longer is not a value, it is a payload
 
 
 class FileRejected(Exception):
@@ -72,6 +79,9 @@ def _decode(data: bytes, encoding: str | None) -> str:
             return data.decode(encoding)
         except (UnicodeDecodeError, LookupError) as exc:
             raise FileRejected(f"cannot decode the file as {encoding}: {exc}") from None
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4096]:
+        raise FileRejected("file looks like UTF-16 (Excel's 'Unicode Text'); save it as "
+                           "'CSV UTF-8' or pass --encoding utf-16")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -120,6 +130,11 @@ def _check_shape(frame: pd.DataFrame, limits: Limits) -> None:
     twice = sorted({h for h in headers if headers.count(h) > 1})
     if twice:
         raise FileRejected("the header repeats a column name", row=1, column=twice[0])
+    for column in frame.columns:
+        lengths = frame[column].str.len()
+        if len(lengths) and lengths.max() > MAX_CELL_CHARS:
+            raise FileRejected(f"cell holds {int(lengths.max()):,} characters, more than "
+                               f"{MAX_CELL_CHARS:,}", row=int(lengths.idxmax()), column=column)
 
 
 def _cell_text(value: object) -> str:
@@ -136,13 +151,33 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def _check_zip(path: Path, limits: Limits) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        raise FileRejected("not a readable XLSX workbook (not a zip archive)") from None
+    total, cap = sum(m.file_size for m in members), XLSX_UNZIPPED_FACTOR * limits.max_bytes
+    if total > cap:
+        raise FileRejected(f"workbook would uncompress to {total:,} bytes, over {cap:,} "
+                           f"({XLSX_UNZIPPED_FACTOR} x ASN_IMPORT_MAX_BYTES)")
+    for m in members:
+        if m.file_size > RATIO_CHECKED_FROM and m.file_size > MAX_XLSX_RATIO * max(m.compress_size, 1):
+            raise FileRejected(f"workbook part {m.filename} would uncompress {m.compress_size:,} "
+                               f"bytes into {m.file_size:,} (a zip bomb?); save the sheet again")
+
+
 def _read_xlsx(path: Path, table: str, limits: Limits) -> RawFile:
     from openpyxl import load_workbook  # heavy; only needed for XLSX
 
+    _check_zip(path, limits)
     try:
         book = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise FileRejected(f"not a readable XLSX workbook ({type(exc).__name__})") from None
+        kind, cause = type(exc).__name__, type(exc.__cause__ or exc).__name__
+        if cause in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"):
+            kind += ": its XML declares entities, refused as a possible XML bomb"
+        raise FileRejected(f"not a readable XLSX workbook ({kind})") from None
     try:
         names = book.sheetnames
         wanted = [n for n in names if header_key(n) == header_key(table)]
