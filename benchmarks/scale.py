@@ -35,6 +35,11 @@ CHUNK = {150: 2_500, 2_000: 750}
 WORKERS = 2
 
 
+def _cpu_seconds() -> float:
+    user, system = os.times()[:2]
+    return user + system
+
+
 def _maxrss_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # KiB on Linux
 
@@ -115,9 +120,10 @@ def run_one(n: int, p: int, cache: Path, out: Path) -> dict:
                chunk_size=chunk, catalogue=len(catalogue(ctx.snap)))
     row["pairs_scored"] = _pairs(ctx, sample, catalogue(ctx.snap), chunk)
 
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     local = score_all(rec, ctx, out / f"local-{n}-{p}", k=10, chunk_size=chunk, persons=sample)
     row["local_s"] = round(time.perf_counter() - t, 2)
+    row["local_cpu_s"] = round(time.process_time() - cpu, 2)
     row["local_peak_rss_gb"] = round(_maxrss_gb(), 2)
 
     t = time.perf_counter()
@@ -125,12 +131,17 @@ def run_one(n: int, p: int, cache: Path, out: Path) -> dict:
                            dashboard_address="127.0.0.1:0", host="127.0.0.1")
     row["dask_start_s"] = round(time.perf_counter() - t, 2)
     try:
+        with Client(cluster) as client:
+            cpu0 = client.run(_cpu_seconds)
         t = time.perf_counter()
         dask = score_all(rec, ctx, out / f"dask-{n}-{p}", k=10, chunk_size=chunk, persons=sample,
                          engine="dask", scheduler=cluster.scheduler_address)
         row["dask_s"] = round(time.perf_counter() - t, 2)  # connect + scatter + scoring
         with Client(cluster) as client:
             peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6)
+            cpu1 = client.run(_cpu_seconds)
+        # CPU seconds each worker spent: on a shared machine wall time also counts the others.
+        row["dask_worker_cpu_s"] = sorted(round(cpu1[w] - cpu0.get(w, 0.0), 2) for w in cpu1)
         row["dask_worker_peak_rss_gb"] = sorted(round(v, 2) for v in peaks.values())
         row["dask_driver_rss_gb"] = round(_rss_gb(), 2)
     finally:
@@ -148,17 +159,25 @@ def run_one(n: int, p: int, cache: Path, out: Path) -> dict:
     return row
 
 
+def _cpu_rate(pairs: int, cpu) -> str:
+    total = sum(cpu) if isinstance(cpu, list) else cpu
+    return f"{pairs / total:,.0f}" if total else "n/a"
+
+
 def _table(rows: list[dict]) -> str:
     head = ("| employees | programs | active | scored | pairs | context s | local s | dask s "
-            "| speed-up | pairs/s/core local | pairs/s/core dask | peak RSS local GB "
-            "| worker peak GB | full run local s (projected) |")
-    lines = [head, "|" + "---|" * 14]
+            "| speed-up (wall) | pairs/s/core local | pairs/s/core dask | pairs/CPU-s local "
+            "| pairs/CPU-s dask | peak RSS local GB | worker peak GB | full run local s "
+            "(projected) |")
+    lines = [head, "|" + "---|" * 16]
     for r in rows:
         lines.append(
             f"| {r['employees']:,} | {r['programs']:,} | {r['active']:,} | "
             f"{r['scored']:,}{'*' if r['sampled'] else ''} | {r['pairs_scored']:,} | "
             f"{r['context_s']} | {r['local_s']} | {r['dask_s']} | {r['dask_speedup']} | "
             f"{r['pairs_per_s_per_core_local']:,} | {r['pairs_per_s_per_core_dask']:,} | "
+            f"{_cpu_rate(r['pairs_scored'], r.get('local_cpu_s'))} | "
+            f"{_cpu_rate(r['pairs_scored'], r.get('dask_worker_cpu_s'))} | "
             f"{r['local_peak_rss_gb']} | {max(r['dask_worker_peak_rss_gb'])} | "
             f"{r['projected_full_local_s']:,} |")
     return "\n".join(lines)
