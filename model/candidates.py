@@ -14,9 +14,12 @@ from model import glossary as g
 from model.snapshot import PERSON, Snapshot
 
 
-def eligibility_matrix(snap: Snapshot, program_ids: list[str] | None = None) -> np.ndarray:
-    """Boolean matrix people x programs (in snapshot order, or ``program_ids`` order)."""
-    people = snap.people
+def eligibility_matrix(snap: Snapshot, program_ids: list[str] | None = None,
+                       persons: list[str] | None = None) -> np.ndarray:
+    """Boolean matrix people x programs: all people in snapshot order, or ``persons`` (known
+    ones, in their order); all programs, or ``program_ids`` in that order."""
+    people = snap.people if persons is None else snap.people.loc[
+        [p for p in persons if p in snap.people.index]]
     progs = snap.programs if program_ids is None else snap.programs.loc[program_ids]
     out = np.zeros((len(people), len(progs)), dtype=bool)
     job = people["job_kind"].astype(object).to_numpy()
@@ -28,6 +31,7 @@ def eligibility_matrix(snap: Snapshot, program_ids: list[str] | None = None) -> 
     age = people["age"].to_numpy()
     active = people["active"].to_numpy(dtype=bool)
     done = completed_pairs(snap)
+    keys = people.index.tolist()
     known = np.array([isinstance(x, str) for x in grade])
     pns_scale = np.isin(grade, g.PNS_GRADES)
 
@@ -48,16 +52,19 @@ def eligibility_matrix(snap: Snapshot, program_ids: list[str] | None = None) -> 
                 same_scale = known & (pns_scale == (p[bound] in g.PNS_GRADES))
                 ok &= same_scale & cmp(rank, p[col])
         if pid in done:
-            ok[snap.person_pos(list(done[pid]))] = False
+            finished = done[pid]
+            ok &= np.fromiter((k not in finished for k in keys), dtype=bool, count=len(keys))
         out[:, j] = ok
     return out
 
 
 def completed_pairs(snap: Snapshot) -> dict[str, set[str]]:
     """program_id -> set of person_keys who completed it before the snapshot."""
-    h = snap.history
-    c = h[(h["status"] == "completed") & h[PERSON].isin(snap.people.index)]
-    return {pid: set(grp[PERSON]) for pid, grp in c.groupby("program_id")}
+    if snap.done_by_program is None:
+        h = snap.history
+        c = h[(h["status"] == "completed") & h[PERSON].isin(snap.people.index)]
+        snap.done_by_program = {pid: set(grp[PERSON]) for pid, grp in c.groupby("program_id")}
+    return snap.done_by_program
 
 
 def offered_programs(snap: Snapshot, quarter: str) -> list[str]:
@@ -71,14 +78,11 @@ def candidate_pairs(snap: Snapshot, persons: list[str] | None = None,
                     program_ids: list[str] | None = None) -> pd.DataFrame:
     """All eligible (person_key, program_id) pairs, optionally restricted to some people/programs."""
     program_ids = list(snap.programs.index) if program_ids is None else list(program_ids)
-    elig = eligibility_matrix(snap, program_ids)
-    if persons is not None:
-        pos = snap.person_pos(persons)
-        keep = np.zeros(len(snap.people), dtype=bool)
-        keep[pos[pos >= 0]] = True
-        elig &= keep[:, None]
+    people = snap.people.index if persons is None else pd.Index(
+        [p for p in dict.fromkeys(persons) if p in snap.people.index])
+    elig = eligibility_matrix(snap, program_ids, None if persons is None else list(people))
     rows, cols = np.nonzero(elig)
     return pd.DataFrame({
-        PERSON: snap.people.index.to_numpy()[rows],
+        PERSON: people.to_numpy()[rows],
         "program_id": np.asarray(program_ids, dtype=object)[cols],
     })

@@ -272,6 +272,32 @@ def encode(feats: pd.DataFrame, columns: tuple[str, ...], categories: dict[str, 
     return x
 
 
+def category_codes(categories: dict[str, list[str]]) -> dict[str, dict[str, int]]:
+    """value -> integer code of every categorical column (the learned category lists)."""
+    return {col: {v: i for i, v in enumerate(values)} for col, values in categories.items()}
+
+
+def encode_array(feats: pd.DataFrame, columns: tuple[str, ...],
+                 codes: dict[str, dict[str, int]]) -> np.ndarray:
+    """Model input as a float array: categorical columns as their codes (unknown -> missing).
+
+    The estimators are fitted on arrays with a categorical mask, so predicting needs no pandas
+    categorical machinery: a single person's request stays cheap.
+    """
+    out = np.empty((len(feats), len(columns)), dtype=np.float64)
+    for j, col in enumerate(columns):
+        values = feats[col]
+        if col in CATEGORICAL:
+            values = values.map(codes.get(col, {}))
+        out[:, j] = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return out
+
+
+def categorical_mask(columns: tuple[str, ...]) -> np.ndarray:
+    """Which of ``columns`` are categorical (for scikit-learn's ``categorical_features``)."""
+    return np.array([c in CATEGORICAL for c in columns], dtype=bool)
+
+
 def observed_columns(x: pd.DataFrame, columns: tuple[str, ...]) -> tuple[str, ...]:
     """The columns a model can learn from: categorical ones, and numeric ones the data fills at
     least once (an all-missing column carries nothing and cannot be binned)."""

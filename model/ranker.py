@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from model.features import (PAIR_FEATURES, PERSON_FEATURES, encode, learn_categories,
-                            observed_columns)
+from model.features import (PAIR_FEATURES, PERSON_FEATURES, categorical_mask, category_codes,
+                            encode, encode_array, learn_categories, observed_columns)
 
 RANKER_FEATURES = PERSON_FEATURES + PAIR_FEATURES
 # Closing more of a person's competency gap never makes a program less relevant, and a
@@ -44,28 +44,32 @@ class Ranker:
         x = x.loc[:, list(self.features_)]
         self.reference_ = {c: float(x[c].median()) for c in x.columns
                            if not isinstance(x[c].dtype, pd.CategoricalDtype)}
+        self.codes_ = category_codes(self.categories_)
         self.estimator_ = HistGradientBoostingClassifier(
             max_iter=self.max_iter, learning_rate=self.learning_rate,
-            max_leaf_nodes=self.max_leaf_nodes, categorical_features="from_dtype",
-            monotonic_cst={c: v for c, v in MONOTONE.items() if c in self.features_},
+            max_leaf_nodes=self.max_leaf_nodes,
+            categorical_features=categorical_mask(self.features_),
+            monotonic_cst=[MONOTONE.get(c, 0) for c in self.features_],
             early_stopping=False, random_state=self.seed,
-        ).fit(x, examples[self.label].to_numpy())
+        ).fit(encode_array(examples, self.features_, self.codes_), examples[self.label].to_numpy())
         return self
 
     def predict(self, feats: pd.DataFrame) -> np.ndarray:
         """Relevance in [0, 1] of each candidate pair."""
         if feats.empty:
             return np.zeros(0)
-        x = encode(feats, self.features_, self.categories_)
+        x = encode_array(feats, self.features_, self.codes_)
         return self.estimator_.predict_proba(x)[:, 1]
 
     def contributions(self, feats: pd.DataFrame, groups: dict[str, tuple[str, ...]]) -> pd.DataFrame:
         """How much each signal group raised each pair's relevance (occlusion to the median)."""
-        base = self.predict(feats)
-        out = {}
-        for name, cols in groups.items():
+        alts = [feats]
+        for cols in groups.values():
             alt = feats.copy()
             for c in cols:
                 alt[c] = self.reference_.get(c, np.nan)
-            out[name] = base - self.predict(alt)
-        return pd.DataFrame(out, index=feats.index)
+            alts.append(alt)
+        # One prediction over all variants: the per-call overhead dominates small requests.
+        scores = self.predict(pd.concat(alts, ignore_index=True)).reshape(len(alts), len(feats))
+        return pd.DataFrame({name: scores[0] - scores[i + 1] for i, name in enumerate(groups)},
+                            index=feats.index)

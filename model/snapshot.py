@@ -111,6 +111,7 @@ class Snapshot:
     required: np.ndarray          # people x competencies, required level (NaN unknown)
     targets: np.ndarray           # programs x competencies, target level (0 = not covered)
     competencies: pd.DataFrame    # index code: name_id, name_en, type
+    done_by_program: dict | None = None  # cache of completed (program -> people), see candidates
 
     def person_pos(self, keys) -> np.ndarray:
         return self.people.index.get_indexer(pd.Index(keys))
