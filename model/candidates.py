@@ -60,11 +60,12 @@ def eligibility_matrix(snap: Snapshot, program_ids: list[str] | None = None,
 
 def completed_pairs(snap: Snapshot) -> dict[str, set[str]]:
     """program_id -> set of person_keys who completed it before the snapshot."""
-    if snap.done_by_program is None:
+    def compute():
         h = snap.history
         c = h[(h["status"] == "completed") & h[PERSON].isin(snap.people.index)]
-        snap.done_by_program = {pid: set(grp[PERSON]) for pid, grp in c.groupby("program_id")}
-    return snap.done_by_program
+        return {pid: set(grp[PERSON]) for pid, grp in c.groupby("program_id")}
+
+    return snap.cached("completed_by_program", compute)
 
 
 def offered_programs(snap: Snapshot, quarter: str) -> list[str]:

@@ -126,21 +126,36 @@ def _gap_features(snap: Snapshot, pi: np.ndarray, pj: np.ndarray, chunk: int = 1
     return res
 
 
-def _popularity(snap: Snapshot, pairs: pd.DataFrame, people: pd.DataFrame, n: int) -> dict:
+def _popularity_tables(snap: Snapshot, n: int) -> dict:
+    """Completions in the recent window per program, and per (unit|job family, program)."""
     recent = _recent(snap.history, snap.as_of, n)
     done = recent[recent["status"] == "completed"]
-    group_of = {"unit": snap.people["unit"], "family": snap.people["job_family"]}
-    out = {"pop_all": pairs["program_id"].map(done.groupby("program_id").size()).fillna(0)
-           .to_numpy(dtype=float) / max(len(snap.people), 1)}
-    for name, col in group_of.items():
+    out = {"all": done.groupby("program_id").size()}
+    for name, col in {"unit": snap.people["unit"], "family": snap.people["job_family"]}.items():
         g = col.reindex(done[PERSON]).to_numpy()
-        counts = done.assign(_g=g).groupby(["_g", "program_id"]).size()
-        sizes = col.value_counts()
-        keys = pd.MultiIndex.from_arrays([col.reindex(pairs[PERSON]).to_numpy(), pairs["program_id"]])
-        c = counts.reindex(keys).to_numpy(dtype=float)
-        size = sizes.reindex(col.reindex(pairs[PERSON]).to_numpy()).to_numpy(dtype=float)
+        out[name] = (done.assign(_g=g).groupby(["_g", "program_id"]).size(), col.value_counts())
+    return out
+
+
+def _popularity(snap: Snapshot, pairs: pd.DataFrame, n: int) -> dict:
+    tables = snap.cached(f"popularity_{n}", lambda: _popularity_tables(snap, n))
+    out = {"pop_all": pairs["program_id"].map(tables["all"]).fillna(0)
+           .to_numpy(dtype=float) / max(len(snap.people), 1)}
+    for name, col in {"unit": snap.people["unit"], "family": snap.people["job_family"]}.items():
+        counts, sizes = tables[name]
+        groups = col.reindex(pairs[PERSON]).to_numpy()
+        c = counts.reindex(pd.MultiIndex.from_arrays([groups, pairs["program_id"]])).to_numpy(dtype=float)
+        size = sizes.reindex(groups).to_numpy(dtype=float)
         out[f"pop_{name}"] = np.nan_to_num(c) / np.maximum(np.nan_to_num(size, nan=1.0), 1.0)
     return out
+
+
+def _program_completion_rate(snap: Snapshot) -> pd.Series:
+    """Smoothed share of each program's past enrollments that were completed."""
+    h = snap.history
+    by_prog = (h["status"] == "completed").groupby(h["program_id"])
+    prior = float((h["status"] == "completed").mean()) if len(h) else np.nan
+    return (by_prog.sum() + 5 * prior) / (by_prog.size() + 5)
 
 
 def pair_features(snap: Snapshot, pairs: pd.DataFrame, people: pd.DataFrame,
@@ -163,19 +178,24 @@ def pair_features(snap: Snapshot, pairs: pd.DataFrame, people: pd.DataFrame,
     feats["frac_gap_closed"] = np.where(total > 0, feats["gap_closed"] / np.where(total > 0, total, 1), 0.0)
     feats.loc[np.isnan(total), "frac_gap_closed"] = np.nan
 
-    feats["sector_match"] = _fit_matrix(snap)[pj, _place_index(snap)[pi]]
-    job_specific = snap.programs["eligible_job_kinds"].map(lambda jobs: 1.0 if jobs else 0.0)
-    feats["job_specific"] = job_specific.to_numpy(dtype=float)[pj]
+    fit = snap.cached("fit_matrix", lambda: _fit_matrix(snap))
+    place = snap.cached("place_index", lambda: _place_index(snap))
+    feats["sector_match"] = fit[pj, place[pi]]
+    job_specific = snap.cached("job_specific", lambda: snap.programs["eligible_job_kinds"].map(
+        lambda jobs: 1.0 if jobs else 0.0).to_numpy(dtype=float))
+    feats["job_specific"] = job_specific[pj]
     jp = prog["jp"].to_numpy(dtype=float)
     feats["jp"] = jp
     feats["jp_closes"] = np.minimum(jp, feats["jp_missing"].to_numpy())
     feats["cost_idr"] = prog["cost_idr"].to_numpy(dtype=float)
     feats["mandatory"] = prog["mandatory"].to_numpy(dtype=float)
     feats["cf_score"] = np.nan if cf_scores is None else np.asarray(cf_scores, dtype=float)
-    for k, v in _popularity(snap, pairs, people, popularity_quarters).items():
+    for k, v in _popularity(snap, pairs, popularity_quarters).items():
         feats[k] = v
 
     h = snap.history
+    if len(pairs) < len(h):  # a few people: their own history only
+        h = h[h[PERSON].isin(pairs[PERSON].unique())]
     done = h[h["status"] == "completed"]
     form_of = snap.programs["form"]
     per_form = done.assign(_f=done["program_id"].map(form_of)).groupby([PERSON, "_f"]).size()
@@ -187,13 +207,10 @@ def pair_features(snap: Snapshot, pairs: pd.DataFrame, people: pd.DataFrame,
     tried = pd.MultiIndex.from_frame(h[[PERSON, "program_id"]].drop_duplicates())
     feats["prev_attempt"] = pd.MultiIndex.from_arrays(
         [pairs[PERSON], pairs["program_id"]]).isin(tried).astype(float)
-    feats["program_age_q"] = _program_age(snap)[pj]
+    feats["program_age_q"] = snap.cached("program_age", lambda: _program_age(snap))[pj]
     for col in ("form", "delivery", "category"):
         feats[col] = prog[col].astype("string").to_numpy()
-    # Smoothed share of the program's past enrollments that were completed (its drop-out record).
-    by_prog = (h["status"] == "completed").groupby(h["program_id"])
-    prior = float((h["status"] == "completed").mean()) if len(h) else np.nan
-    rate = (by_prog.sum() + 5 * prior) / (by_prog.size() + 5)
+    rate = snap.cached("program_completion_rate", lambda: _program_completion_rate(snap))
     feats["program_completion_rate"] = pairs["program_id"].map(rate).to_numpy(dtype=float)
     feats["lead_days"] = _lead_days(snap, pairs)
     feats["concurrent_jp"] = _concurrent_jp(snap, pairs)

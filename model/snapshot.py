@@ -11,7 +11,7 @@ Frames are the pseudonymised canonical tables: ``person_key`` replaces ``employe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -111,7 +111,15 @@ class Snapshot:
     required: np.ndarray          # people x competencies, required level (NaN unknown)
     targets: np.ndarray           # programs x competencies, target level (0 = not covered)
     competencies: pd.DataFrame    # index code: name_id, name_en, type
-    done_by_program: dict | None = None  # cache of completed (program -> people), see candidates
+    # Person-independent aggregates derived from the fields above, computed once on first use
+    # (see ``cached``): a snapshot serves many requests.
+    cache: dict = field(default_factory=dict, repr=False)
+
+    def cached(self, key: str, compute):
+        """``compute()`` once per snapshot, then the stored value."""
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
 
     def person_pos(self, keys) -> np.ndarray:
         return self.people.index.get_indexer(pd.Index(keys))
