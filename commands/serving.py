@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from typing import Annotated
 
 import typer
@@ -46,6 +47,9 @@ def serve(
 
     from service.auth.users import FIRST_ADMIN, ensure_first_admin
 
+    # MLflow retries an unreachable tracking server for minutes by default; the service would not
+    # even answer /health/live meanwhile. Fail fast and let the poll thread try again later.
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1")
     if http not in ("auto", "h11", "httptools"):
         raise typer.BadParameter("choose auto, h11 or httptools", param_hint="--http")
     password = ensure_first_admin(_prepare())

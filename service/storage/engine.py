@@ -23,6 +23,9 @@ def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+SQLITE_LOCK_WAIT_SECONDS = 10
+
+
 def get_engine(url: str | None = None) -> sa.Engine:
     """An engine for ``url`` (default: the settings' database URL).
 
@@ -34,7 +37,9 @@ def get_engine(url: str | None = None) -> sa.Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(parsed, connect_args={"timeout": 30})
+        # Wait for a lock well inside the API's 30 s request limit, so a request that answers
+        # 503 (database busy) has not written anything behind the client's back.
+        engine = sa.create_engine(parsed, connect_args={"timeout": SQLITE_LOCK_WAIT_SECONDS})
         sa.event.listen(engine, "connect", _set_sqlite_pragmas)
         return engine
     return sa.create_engine(parsed, pool_pre_ping=True)
