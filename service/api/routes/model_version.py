@@ -1,17 +1,21 @@
-"""The served model: version and status, its card, and reloading the champion (admin)."""
+"""The served model: version and status, its card; reloading, retraining and rollback (admin)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 
-from service import audit
+from model import quarters
+from service import audit, retraining
 from service.api.deps import AdminUser, CurrentUser, ServicesDep, ServingDep
 from service.api.errors import ApiError
 from service.api.schemas.operations import ModelInfo, ReloadResult
+from service.retrain_jobs import JOB
 
 router = APIRouter(prefix="/model", tags=["model"])
 
@@ -76,3 +80,83 @@ def reload(admin: AdminUser, services: ServicesDep,
                      status.serving.version if status.serving else None, {"outcome": outcome})
     return ReloadResult(outcome=outcome, version=status.serving.version if status.serving else None,
                         last_error=status.last_error)
+
+
+class RetrainRequest(BaseModel):
+    """Retrain on the data up to ``quarter``; ``force`` overrides the data-sanity and drift
+    blocks (recorded with who forced it)."""
+
+    quarter: str = Field(pattern=r"^[0-9]{4}\s*-?\s*[Qq][1-4]$", examples=["2026Q3"])
+    force: bool = False
+
+
+class RetrainStatus(BaseModel):
+    """The latest retraining started from the dashboard or the API."""
+
+    quarter: str | None
+    actor: str | None
+    running: bool
+    step: str
+    status: str | None = Field(description="promoted, rejected, skipped or failed")
+    message: str
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+def _job_status() -> RetrainStatus:
+    j = JOB
+    return RetrainStatus(quarter=j.quarter, actor=j.actor, running=j.running, step=j.step,
+                         status=j.status, message=j.message, started_at=j.started_at,
+                         finished_at=j.finished_at)
+
+
+@router.post("/retrain", response_model=RetrainStatus, status_code=202,
+             responses={409: {"description": "a retraining is already running"}})
+def retrain(body: RetrainRequest, admin: AdminUser, services: ServicesDep) -> RetrainStatus:
+    """Start a quarterly retraining in the background (see ``GET /model/retrain``).
+
+    The challenger is promoted only if the gates pass; the service then serves it.
+    """
+    label = "%dQ%d" % quarters.parse_quarter(body.quarter)
+
+    def run(progress):
+        return retraining.retrain(services.engine, label, force=body.force, progress=progress,
+                                  actor=admin.username)
+
+    def after(result) -> None:
+        if result.status == "promoted":
+            services.server.load_champion(force=False)
+
+    if not JOB.start(label, admin.username, run, after):
+        raise ApiError(409, f"a retraining of {JOB.quarter} started by {JOB.actor} is running")
+    with services.engine.begin() as conn:
+        audit.record(conn, admin.username, "model_retrain", "model", None,
+                     {"quarter": label, "force": body.force})
+    return _job_status()
+
+
+@router.get("/retrain", response_model=RetrainStatus)
+def retrain_status(admin: AdminUser) -> RetrainStatus:
+    """Progress and outcome of the latest retraining."""
+    return _job_status()
+
+
+class RollbackResult(BaseModel):
+    """The champion after a rollback and the version that was rolled back."""
+
+    champion: str
+    rolled_back: str | None
+
+
+@router.post("/rollback", response_model=RollbackResult, responses={409: {}})
+def rollback(admin: AdminUser, services: ServicesDep) -> RollbackResult:
+    """Put the ``previous`` version back as champion and serve it."""
+    try:
+        champion, rolled = retraining.rollback(admin.username)
+    except ValueError as exc:
+        raise ApiError(409, str(exc)) from None
+    with services.engine.begin() as conn:
+        audit.record(conn, admin.username, "model_rollback", "model", champion,
+                     {"rolled_back": rolled})
+    services.server.load_champion(force=False)
+    return RollbackResult(champion=str(champion), rolled_back=None if rolled is None else str(rolled))

@@ -15,7 +15,7 @@ from service.api.deps import ServicesDep, serving
 from service.api.routes import model_version
 from service.settings import get_settings
 from service.web.rendering import render
-from service.web.retrain_jobs import JOB
+from service.retrain_jobs import JOB
 from service.web.session import Csrf, WebAdmin, WebError, WebUser
 
 router = APIRouter(prefix="/model")

@@ -3,7 +3,7 @@
 import threading
 from types import SimpleNamespace
 
-from service.web.retrain_jobs import RetrainJob
+from service.retrain_jobs import RetrainJob
 
 
 def wait_done(job: RetrainJob) -> None:

@@ -1,6 +1,6 @@
-"""One retraining at a time started from the dashboard, run in a background thread.
+"""One retraining at a time started from the dashboard or the API, run in a background thread.
 
-The model page shows the job's progress and result; on promotion the served model is reloaded.
+The model page and `GET /api/v1/model/retrain` show the job; on promotion the served model is reloaded.
 (``service.retraining`` holds its own file lock, so a CLI retrain at the same time is refused.)
 """
 
@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 @dataclass
 class RetrainJob:
-    """The latest dashboard retraining: who started it, progress, and outcome."""
+    """The latest retraining: who started it, progress, and outcome."""
 
     quarter: str | None = None
     actor: str | None = None
@@ -49,7 +49,7 @@ class RetrainJob:
             finally:
                 self.finished_at, self.running = dt.datetime.now(dt.UTC), False
 
-        threading.Thread(target=work, name="web-retrain", daemon=True).start()
+        threading.Thread(target=work, name="retrain", daemon=True).start()
         return True
 
 
