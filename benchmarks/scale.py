@@ -85,10 +85,10 @@ def default_cache() -> Path:
 
 
 def _pairs(ctx, persons: list[str], programs: list[str], chunk: int) -> int:
-    from model.batch import chunked, people_view
+    from model.batch import chunked
     from model.candidates import candidate_pairs
 
-    return sum(len(candidate_pairs(people_view(ctx.snap, c), None, programs))
+    return sum(len(candidate_pairs(ctx.snap, c, programs))
                for c in chunked(persons, chunk))
 
 
@@ -117,8 +117,8 @@ def run_one(n: int, p: int, cache: Path, out: Path) -> dict:
     sample = everyone[:: max(len(everyone) // SAMPLE[p], 1)][:SAMPLE[p]]
     chunk = CHUNK[p]
     row.update(active=len(everyone), scored=len(sample), sampled=len(sample) < len(everyone),
-               chunk_size=chunk, catalogue=len(catalogue(ctx.snap)))
-    row["pairs_scored"] = _pairs(ctx, sample, catalogue(ctx.snap), chunk)
+               chunk_size=chunk, catalogue=len(catalogue(ctx)))
+    row["pairs_scored"] = _pairs(ctx, sample, catalogue(ctx), chunk)
 
     t, cpu = time.perf_counter(), time.process_time()
     local = score_all(rec, ctx, out / f"local-{n}-{p}", k=10, chunk_size=chunk, persons=sample)

@@ -154,19 +154,19 @@ def score_all(recommender: Recommender, ctx: Context, out_dir: Path, *, k: int =
     everyone = active_persons(ctx)
     persons = everyone if persons is None else sorted(set(persons).intersection(everyone))
     chunks = chunked(persons, chunk_size)
-    programs = catalogue(ctx.snap)
+    programs = catalogue(ctx)
     writer = PartWriter(out_dir, reasons, employee_ids)
     say = progress or (lambda _done, _total: None)
     say(0, len(persons))
     if engine == "local":
         done = 0
         for i, chunk in enumerate(chunks):
-            writer.write(i, rank_chunk(recommender, ctx, chunk, k, reasons, programs))
+            writer.write(i, rank_chunk(recommender, ctx, chunk, k, reasons))
             done += len(chunk)
             say(done, len(persons))
         n_workers = 1
     else:
-        n_workers = run_on_dask(recommender, ctx, chunks, programs, k, reasons, writer.write,
+        n_workers = run_on_dask(recommender, ctx, chunks, k, reasons, writer.write,
                                 lambda n: say(n, len(persons)), scheduler, workers, processes)
     summary = BatchSummary(
         as_of=ctx.snap.as_of, model_as_of=getattr(recommender, "as_of_", None),
@@ -179,7 +179,7 @@ def score_all(recommender: Recommender, ctx: Context, out_dir: Path, *, k: int =
 
 
 def run_on_dask(recommender: Recommender, ctx: Context, chunks: list[list[str]],
-                programs: list[str], k: int, reasons: bool,
+                k: int, reasons: bool,
                 write: Callable[[int, pd.DataFrame], None], done: Callable[[int], None],
                 scheduler: str | None, workers: int, processes: bool) -> int:
     """Rank ``chunks`` as Dask tasks and ``write`` each result as it arrives.
@@ -212,7 +212,7 @@ def run_on_dask(recommender: Recommender, ctx: Context, chunks: list[list[str]],
 
         def submit() -> None:
             i, chunk = queue.pop()
-            fut = client.submit(rank_chunk, rec_f, ctx_f, chunk, k, reasons, programs,
+            fut = client.submit(rank_chunk, rec_f, ctx_f, chunk, k, reasons,
                                 pure=False, key=f"rank-chunk-{i}-{os.getpid()}-{time.time_ns()}")
             index_of[fut.key] = (i, len(chunk))
             running.add(fut)

@@ -48,11 +48,13 @@ def test_chunks_give_the_same_rows_as_one_chunk_and_as_recommend(scored_world, t
     assert not inactive & set(a["person_key"])
 
 
-def test_reasons_match_recommend(scored_world):
+def test_reasons_of_a_chunk_are_those_of_everyone_ranked_at_once(scored_world):
     rec, ctx = scored_world["recommender"], scored_world["ctx"]
-    some = active_persons(ctx)[:40]
+    persons = active_persons(ctx)
+    some = persons[40:80]
     mine = rank_chunk(rec, ctx, some, k=3, reasons=True)
-    theirs = rec.recommend(ctx, persons=some, k=3, reasons=True).reset_index(drop=True)
+    everyone = rec.recommend(ctx, persons=persons, k=3, reasons=True)
+    theirs = everyone[everyone["person_key"].isin(some)].reset_index(drop=True)
     assert mine["reasons_en"].map(len).gt(0).any()
     pd.testing.assert_frame_equal(mine, theirs[list(mine.columns)], check_dtype=False)
 
