@@ -48,6 +48,18 @@ EngineDep = Annotated[sa.Engine, Depends(get_engine)]
 _bearer = HTTPBearer(auto_error=False, description="token from POST /api/v1/auth/login")
 
 
+def token_principal(services: Services, token: str) -> Principal | None:
+    """The active user a token was issued to, role and unit read afresh; None when the user no
+    longer exists or is disabled. Raises ``tokens.TokenError`` for a bad or expired token."""
+    claims = tokens.decode(services.jwt_secret, token)
+    with services.engine.connect() as conn:
+        found = find_user(conn, str(claims["sub"]))
+    if found is None or not found[0].active:
+        return None
+    user = found[0]
+    return Principal(user.username, user.role, user.unit)
+
+
 def current_principal(
     services: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -57,15 +69,12 @@ def current_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiError(401, "not authenticated: send 'Authorization: Bearer <token>'", challenge)
     try:
-        claims = tokens.decode(services.jwt_secret, credentials.credentials)
+        principal = token_principal(services, credentials.credentials)
     except tokens.TokenError as exc:
         raise ApiError(401, str(exc), challenge) from None
-    with services.engine.connect() as conn:
-        found = find_user(conn, str(claims["sub"]))
-    if found is None or not found[0].active:
+    if principal is None:
         raise ApiError(401, "the user of this token no longer exists or is disabled", challenge)
-    user = found[0]
-    return Principal(user.username, user.role, user.unit)
+    return principal
 
 
 CurrentUser = Annotated[Principal, Depends(current_principal)]

@@ -14,10 +14,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.responses import Response
 
-from service.api.deps import ServicesDep
+from service.api.deps import ServicesDep, token_principal
 from service.auth import tokens
 from service.auth.roles import ADMIN, EDITORS, Principal
-from service.auth.users import find_user
 
 SESSION_COOKIE = "asn_session"
 CSRF_COOKIE = "asn_csrf"
@@ -88,15 +87,12 @@ def session_user(request: Request, services: ServicesDep) -> Principal:
     if not token:
         raise LoginRequired(_next_path(request))
     try:
-        claims = tokens.decode(services.jwt_secret, token)
+        principal = token_principal(services, token)
     except tokens.TokenError:
-        raise LoginRequired(_next_path(request), "login.expired") from None
-    with services.engine.connect() as conn:
-        found = find_user(conn, str(claims["sub"]))
-    if found is None or not found[0].active:
+        principal = None
+    if principal is None:
         raise LoginRequired(_next_path(request), "login.expired")
-    user = found[0]
-    return Principal(user.username, user.role, user.unit)
+    return principal
 
 
 WebUser = Annotated[Principal, Depends(session_user)]
