@@ -29,6 +29,9 @@ from model.training_data import (cf_scores, duty_examples, engagement_examples, 
                                  prepare_quarter, ranking_examples, training_quarters, yearly_jp)
 
 Progress = Callable[[str, float], None]
+# Bumped whenever a fitted Recommender's attributes change shape, so an old pickle is refused at
+# load time (registry.IncompatibleModelError) instead of failing while scoring.
+MODEL_FORMAT = 2
 
 
 @dataclass
@@ -86,6 +89,7 @@ class Recommender:
         snap = build_snapshot(frames, as_of, cfg)
         self.cf_: ItemCF | None = fit_cf(snap.history, cfg)
         self.as_of_ = as_of
+        self.format_ = MODEL_FORMAT
         self.train_quarters_ = quarters
         self.n_examples_ = {"ranking": len(ranking), "engagement": len(engagement), "duty": len(duty)}
         self.label_rates_ = {"enrolled": float(ranking["enrolled"].mean()),

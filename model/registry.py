@@ -30,6 +30,11 @@ class ChecksumError(RuntimeError):
     """A model artifact does not match the checksum recorded for its version."""
 
 
+class IncompatibleModelError(ChecksumError):
+    """A verified artifact was fitted by code with another model format (see
+    ``recommender.MODEL_FORMAT``): it would unpickle but fail when scoring, so it is refused."""
+
+
 @dataclass(frozen=True)
 class VersionInfo:
     """A registered version: its number, run, checksum and tags."""
@@ -242,9 +247,16 @@ def rollback(client: MlflowClient, actor: str, when: str) -> tuple[str, str]:
 
 def load_version(client: MlflowClient, alias_or_version: str = CHAMPION):
     """Download, verify and unpickle a version; raise ChecksumError on a mismatch."""
+    from model.recommender import MODEL_FORMAT
+
     info = version_info(client, alias_or_version)
     with tempfile.TemporaryDirectory() as tmp:
         recommender = joblib.load(_download_verified(client, info, tmp))
+    found = getattr(recommender, "format_", None)
+    if found != MODEL_FORMAT:
+        raise IncompatibleModelError(
+            f"version {info.version} was fitted in model format {found or 'unknown'}; this code "
+            f"reads format {MODEL_FORMAT}: train again (asn-reco train, or retrain --force)")
     return recommender, info
 
 
