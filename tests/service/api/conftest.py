@@ -280,22 +280,6 @@ def kit():
                            BUDI=BUDI, RUDI=RUDI, PASSWORD=PASSWORD)
 
 
-def planned_offerings(engine, quarter: str):
-    """One offering of every program in ``quarter`` (as HR plans the next quarter)."""
-    import pandas as pd
-
-    from model.quarters import quarter_start
-    from service.storage.frames import load_tables
-
-    programs = load_tables(engine, ["programs"])["programs"]["program_id"]
-    start = pd.Timestamp(quarter_start(quarter)) + pd.Timedelta(days=14)
-    return pd.DataFrame({"offering_id": [f"PLAN-{quarter}-{p}" for p in programs],
-                         "program_id": programs.to_numpy(),
-                         "start_date": start.date().isoformat(),
-                         "end_date": (start + pd.Timedelta(days=2)).date().isoformat(),
-                         "seats": 30, "location": "Aula BKPSDM"})
-
-
 @pytest.fixture(scope="session")
 def real_world(tmp_path_factory):
     """A synthetic world (300 employees, 3 years) imported, with two registered model versions
@@ -321,10 +305,7 @@ def real_world(tmp_path_factory):
         small = dict(train_quarters=4, ranker_max_iter=30, engagement_max_iter=30)
         first = train_and_register(engine, config=ModelConfig(**small, seed=1))
         second = train_and_register(engine, config=ModelConfig(**small, seed=2), promote=False)
-        # HR schedules the serving quarter's offerings (the synthetic history ends before it).
-        plan = planned_offerings(engine, first.as_of)
-        plan.to_csv(data / "offerings.csv", index=False)
-        assert import_paths([data / "offerings.csv"], engine).ok
+        # The synthetic files include the serving quarter's published schedule.
         create_user(engine, "real_admin", PASSWORD, "admin")
         yield {"engine": engine, "data_dir": data, "versions": (first.version, second.version),
                "settings": get_settings()}

@@ -24,22 +24,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
-def _planned_offerings(engine, quarter: str):
-    """One offering of every program in the serving quarter (as HR schedules it)."""
-    import pandas as pd
-
-    from model.quarters import quarter_start
-    from service.storage.frames import load_tables
-
-    programs = load_tables(engine, ["programs"])["programs"]["program_id"]
-    start = pd.Timestamp(quarter_start(quarter)) + pd.Timedelta(days=14)
-    return pd.DataFrame({"offering_id": [f"PLAN-{quarter}-{p}" for p in programs],
-                         "program_id": programs.to_numpy(),
-                         "start_date": start.date().isoformat(),
-                         "end_date": (start + pd.Timedelta(days=2)).date().isoformat(),
-                         "seats": 30, "location": "Aula BKPSDM"})
-
-
 @pytest.fixture(scope="session")
 def web_world(tmp_path_factory):
     """200 synthetic employees over 2 years, one trained champion, users of every role.
@@ -66,8 +50,6 @@ def web_world(tmp_path_factory):
         assert import_paths([data / "raw"], engine).ok
         trained = train_and_register(engine, config=ModelConfig(
             train_quarters=4, ranker_max_iter=30, engagement_max_iter=30, seed=1))
-        _planned_offerings(engine, trained.as_of).to_csv(data / "offerings.csv", index=False)
-        assert import_paths([data / "offerings.csv"], engine).ok
         emp = CANONICAL["employees"]
         with engine.connect() as conn:
             units = [r[0] for r in conn.execute(
