@@ -136,21 +136,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data_dir: Path, port: int, workers: int) -> subprocess.Popen:
+def start_server(data_dir: Path, port: int, workers: int, log: Path) -> subprocess.Popen:
+    """The service in a subprocess; its log goes to ``log`` (a pipe nobody reads would fill
+    up and block every worker on its next log line)."""
     env = {**os.environ, "ASN_DATA_DIR": str(data_dir), "ASN_API_MODEL_POLL_SECONDS": "0",
            "ASN_API_LOGIN_MAX_FAILURES": "1000"}
     cli = Path(sys.executable).parent / "asn-reco"
-    return subprocess.Popen([str(cli), "serve", "--host", HOST, "--port", str(port),
-                             "--workers", str(workers), "--http", "httptools"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with open(log, "ab") as sink:
+        return subprocess.Popen([str(cli), "serve", "--host", HOST, "--port", str(port),
+                                 "--workers", str(workers), "--http", "httptools"],
+                                env=env, stdout=sink, stderr=subprocess.STDOUT)
 
 
-def wait_ready(base: str, proc: subprocess.Popen, timeout: float = 600.0, needed: int = 6) -> None:
+def log_tail(log: Path, chars: int = 2000) -> str:
+    return log.read_text(errors="replace")[-chars:] if log.exists() else ""
+
+
+def wait_ready(base: str, proc: subprocess.Popen, log: Path, timeout: float = 600.0,
+               needed: int = 6) -> None:
     """Until ``needed`` readiness answers in a row are 200 (every worker has loaded)."""
     deadline, streak = time.monotonic() + timeout, 0
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:]}")
+            raise RuntimeError(f"server exited: {log_tail(log)}")
         try:
             ok = httpx.get(f"{base}/api/v1/health/ready", timeout=5).status_code == 200
         except httpx.HTTPError:
@@ -159,7 +167,7 @@ def wait_ready(base: str, proc: subprocess.Popen, timeout: float = 600.0, needed
         if streak >= needed:
             return
         time.sleep(0.5 if not ok else 0.05)
-    raise RuntimeError("server did not become ready")
+    raise RuntimeError(f"server did not become ready in {timeout:.0f} s: {log_tail(log)}")
 
 
 def drain(base: str, timeout: float = 120.0) -> None:
@@ -245,7 +253,9 @@ async def fixed_rate(base: str, paths: list[str], headers: dict, rate: float,
 def main(argv: list[str] | None = None) -> dict:
     """Run the benchmark, print a table and write the JSON results."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.serve_latency")
-    parser.add_argument("--data-dir", type=Path, help="workspace with a champion (default: build one)")
+    parser.add_argument("--data-dir", type=Path,
+                        help="workspace with a champion; built there when it has no database "
+                             "(default: a temporary one)")
     parser.add_argument("--employees", type=int, default=300)
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
@@ -257,16 +267,19 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = args.data_dir or Path(tmp) / "data"
-        if args.data_dir is None:
+        if not (data_dir / "asn_reco.db").exists():
             build_workspace(data_dir, args.employees, args.years)
         token, ids = prepare_user_and_ids(data_dir, 500)
         direct = model_recommend_ms(data_dir, ids)
         port = free_port()
         base = f"http://{HOST}:{port}"
-        proc = start_server(data_dir, port, args.workers)
+        log = data_dir / "serve_latency.log"
+        proc = start_server(data_dir, port, args.workers, log)
+        print(f"server starting on {base} (log: {log})", flush=True)
         try:
             started = time.perf_counter()
-            wait_ready(base, proc)
+            wait_ready(base, proc, log)
+            print(f"ready after {time.perf_counter() - started:.1f} s", flush=True)
             startup = time.perf_counter() - started
             h = {"Authorization": f"Bearer {token}"}
             rec = [f"/api/v1/employees/{e}/recommendations" for e in ids]
