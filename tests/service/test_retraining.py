@@ -268,3 +268,52 @@ def test_rollback_swaps_champion_and_previous_and_tags_the_rolled_back(chain, re
         assert recommender.as_of_ == "2026Q3"
         assert rollback("admin") == (better.version, first.version)  # undo
         assert registry.aliases(client)["champion"] == better.version
+
+
+def test_the_running_service_switches_to_a_retrained_champion(retrain_base, retrain_tools,
+                                                              retrain_world, tmp_path, monkeypatch):
+    """A real retrain started through the API; the service serves the new champion after it."""
+    import functools
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from service import retraining
+    from service.api.app import create_app
+    from service.api.settings import ApiSettings
+    from service.auth import tokens
+    from service.auth.users import create_user
+
+    folder = retrain_tools.copy(retrain_base, tmp_path / "ws")
+    first = _run(retrain_tools, folder, "2026Q2", CRIPPLED)
+    assert first.status == "promoted", first.reasons
+    retrain_tools.use(monkeypatch, folder)
+    # The real retraining, with the tests' small configuration.
+    monkeypatch.setattr(retraining, "retrain", functools.partial(retraining.retrain, config=FAST))
+    engine = _engine()
+    create_user(engine, "ops", "ops-password-long-enough", "admin")
+    token, _ = tokens.issue(tokens.secret_from_file(tokens.SECRET_NAME), "ops", "admin", 30)
+    auth = {"Authorization": f"Bearer {token}"}
+    emp = retrain_world.tables["employees"]
+    employee = str(emp.loc[emp["active"].astype(str).str.lower() == "true", "employee_id"].iloc[0])
+    with TestClient(create_app(api=ApiSettings(model_poll_seconds=0))) as client:
+        before = client.get("/api/v1/model", headers=auth).json()
+        assert before["version"] == first.version and before["as_of"] == "2026Q3"
+        r = client.post("/api/v1/model/retrain", json={"quarter": "2026Q3"}, headers=auth)
+        assert r.status_code == 202, r.text
+        deadline = time.monotonic() + 600
+        while (job := client.get("/api/v1/model/retrain", headers=auth).json())["running"]:
+            assert time.monotonic() < deadline, job
+            # The old champion keeps answering while the challenger trains.
+            assert client.get(f"/api/v1/employees/{employee}/recommendations",
+                              headers=auth).status_code == 200
+            time.sleep(0.5)
+        assert job["status"] == "promoted", job
+        client_registry = _client()
+        new = registry.aliases(client_registry)["champion"]
+        assert new != first.version
+        after = client.get("/api/v1/model", headers=auth).json()
+        assert (after["version"], after["as_of"]) == (new, "2026Q4"), after
+        recs = client.get(f"/api/v1/employees/{employee}/recommendations", headers=auth)
+        assert recs.status_code == 200 and recs.json()["model_version"] == new, recs.text
+    engine.dispose()
