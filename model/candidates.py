@@ -32,7 +32,7 @@ def eligibility_matrix(snap: Snapshot, program_ids: list[str] | None = None,
     active = people["active"].to_numpy(dtype=bool)
     done = completed_pairs(snap)
     keys = people.index.tolist()
-    known = np.array([isinstance(x, str) for x in grade])
+    known = np.array([isinstance(x, str) for x in grade], dtype=bool)  # also when empty
     pns_scale = np.isin(grade, g.PNS_GRADES)
 
     for j, (pid, p) in enumerate(progs.iterrows()):

@@ -71,3 +71,13 @@ def test_inactive_people_get_nothing(frames, as_of):
     inactive = snap.people.index[~snap.people["active"].astype(bool)]
     assert len(inactive) > 0
     assert candidate_pairs(snap, list(inactive)).empty
+
+
+def test_no_people_means_no_candidates_for_every_program(frames, as_of):
+    # An empty filter used to fail in the grade-range rule (an empty array is float, not bool).
+    snap = build_snapshot(frames, as_of)
+    ranged = snap.programs.index[snap.programs["min_grade"].map(lambda b: isinstance(b, str))]
+    assert len(ranged) > 0
+    assert candidate_pairs(snap, []).empty
+    assert candidate_pairs(snap, ["not-a-person"], list(ranged)).empty
+    assert eligibility_matrix(snap, list(ranged), []).shape == (0, len(ranged))
