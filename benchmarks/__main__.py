@@ -14,6 +14,7 @@ MODULES = (
     "benchmarks.plan_solve",
     "benchmarks.plan_demo",
     "benchmarks.risk_groups",
+    "benchmarks.load_swap",
 )
 
 

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -136,11 +137,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data_dir: Path, port: int, workers: int, log: Path) -> subprocess.Popen:
+def start_server(data_dir: Path, port: int, workers: int, log: Path,
+                 env_extra: dict[str, str] | None = None) -> subprocess.Popen:
     """The service in a subprocess; its log goes to ``log`` (a pipe nobody reads would fill
-    up and block every worker on its next log line)."""
+    up and block every worker on its next log line). ``env_extra`` overrides the environment
+    (model polling is off unless it sets ``ASN_API_MODEL_POLL_SECONDS``)."""
     env = {**os.environ, "ASN_DATA_DIR": str(data_dir), "ASN_API_MODEL_POLL_SECONDS": "0",
-           "ASN_API_LOGIN_MAX_FAILURES": "1000"}
+           "ASN_API_LOGIN_MAX_FAILURES": "1000", **(env_extra or {})}
     cli = Path(sys.executable).parent / "asn-reco"
     with open(log, "ab") as sink:
         return subprocess.Popen([str(cli), "serve", "--host", HOST, "--port", str(port),
@@ -223,8 +226,13 @@ async def closed_loop(base: str, paths: list[str], headers: dict, concurrency: i
 
 
 async def fixed_rate(base: str, paths: list[str], headers: dict, rate: float,
-                     duration: float) -> dict:
-    """Open loop: one request every 1/rate s, latency counted from its scheduled time."""
+                     duration: float, on_response: Callable | None = None) -> dict:
+    """Open loop: one request every 1/rate s, latency counted from its scheduled time.
+
+    ``on_response(i, scheduled, done, response, error)`` is called after every request (times
+    from ``time.perf_counter()``; ``response`` is None when the request raised; ``error`` is
+    None for a 200) so that a caller can record more than the latency.
+    """
     latencies: list[float] = []
     errors: Counter = Counter()
     n = int(rate * duration)
@@ -233,15 +241,19 @@ async def fixed_rate(base: str, paths: list[str], headers: dict, rate: float,
         delay = scheduled - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
+        r = None
         try:
             r = await http.get(paths[i % len(paths)], headers=headers)
             kind = None if r.status_code == 200 else str(r.status_code)
         except httpx.HTTPError as exc:
             kind = type(exc).__name__
+        done = time.perf_counter()
         if kind is None:
-            latencies.append(time.perf_counter() - scheduled)
+            latencies.append(done - scheduled)
         else:
             errors[kind] += 1
+        if on_response is not None:
+            on_response(i, scheduled, done, r, kind)
 
     async with httpx.AsyncClient(base_url=base, timeout=60,
                                  limits=httpx.Limits(max_connections=64)) as http:
