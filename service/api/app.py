@@ -15,6 +15,7 @@ from service import audit
 from service.api import errors
 from service.api.deps import Services
 from service.api.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware, TimeoutMiddleware
+from service.api.openapi import document_errors
 from service.api.routes import ROUTERS, risk_groups
 from service.api.routes import plans as plan_routes
 from service.api.settings import ApiSettings, get_api_settings
@@ -83,6 +84,8 @@ def create_app(engine: sa.Engine | None = None, source: ModelSource | None = Non
     app.include_router(risk_groups.router, prefix=PREFIX)
     app.include_router(plan_routes.router, prefix=PREFIX)
     mount_web(app)  # the HR dashboard under /ui (after the API's error handlers)
+    # The schema states the error bodies and the 401/403/503 the dependencies raise.
+    document_errors(app, (*ROUTERS, risk_groups.router, plan_routes.router), PREFIX)
     # Added innermost first: CORS sits inside the limits, the headers wrap everything.
     if api.cors_list:
         app.add_middleware(CORSMiddleware, allow_origins=api.cors_list, allow_credentials=False,

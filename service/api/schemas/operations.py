@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel
+
+
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    # SQLite gives timestamps back without a zone; the database stores UTC.
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+UtcDateTime = Annotated[dt.datetime, AfterValidator(_as_utc)]
 
 
 class Health(BaseModel):
@@ -66,7 +74,7 @@ class ImportResult(BaseModel):
 
 class AuditEntry(BaseModel):
     id: int
-    at: dt.datetime
+    at: UtcDateTime
     actor: str
     action: str
     object_type: str | None

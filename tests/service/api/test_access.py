@@ -1,5 +1,6 @@
 """Role boundaries: a unit head never reaches another unit's people; roles gate operations."""
 
+import datetime as dt
 import io
 
 import pandas as pd
@@ -71,3 +72,5 @@ def test_audit_log_answers_who_saw_whom(client, headers, kit):
     client.get(f"/api/v1/employees/{kit.RUDI}/recommendations", headers=headers["analyst"])
     rows = client.get("/api/v1/audit", params={"object_key": kit.RUDI}, headers=headers["admin"]).json()
     assert any(r["actor"] == "analyst1" and r["action"] == "recommendations_view" for r in rows)
+    # RFC 3339 with a zone, as the schema's date-time promises (SQLite returns naive UTC).
+    assert all(dt.datetime.fromisoformat(r["at"]).utcoffset() == dt.timedelta(0) for r in rows)
