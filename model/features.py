@@ -137,17 +137,74 @@ def _popularity_tables(snap: Snapshot, n: int) -> dict:
     return out
 
 
-def _popularity(snap: Snapshot, pairs: pd.DataFrame, n: int) -> dict:
-    tables = snap.cached(f"popularity_{n}", lambda: _popularity_tables(snap, n))
-    out = {"pop_all": pairs["program_id"].map(tables["all"]).fillna(0)
-           .to_numpy(dtype=float) / max(len(snap.people), 1)}
+def _popularity_arrays(snap: Snapshot, n: int) -> dict:
+    """The popularity tables as arrays: per program, and per (group position, program) with a
+    last all-zero row for people whose group is unknown."""
+    tables = _popularity_tables(snap, n)
+    programs = snap.programs.index
+    out = {"all": tables["all"].reindex(programs).fillna(0).to_numpy(dtype=float)}
     for name, col in {"unit": snap.people["unit"], "family": snap.people["job_family"]}.items():
         counts, sizes = tables[name]
-        groups = col.reindex(pairs[PERSON]).to_numpy()
-        c = counts.reindex(pd.MultiIndex.from_arrays([groups, pairs["program_id"]])).to_numpy(dtype=float)
-        size = sizes.reindex(groups).to_numpy(dtype=float)
-        out[f"pop_{name}"] = np.nan_to_num(c) / np.maximum(np.nan_to_num(size, nan=1.0), 1.0)
+        groups = pd.Index(sizes.index)
+        pos = groups.get_indexer(col)
+        matrix = np.zeros((len(groups) + 1, len(programs)))
+        if len(counts):
+            gi = groups.get_indexer(counts.index.get_level_values(0))
+            pj = programs.get_indexer(counts.index.get_level_values(1))
+            ok = (gi >= 0) & (pj >= 0)
+            matrix[gi[ok], pj[ok]] = counts.to_numpy(dtype=float)[ok]
+        size = np.append(np.maximum(sizes.to_numpy(dtype=float), 1.0), 1.0)
+        out[name] = (np.where(pos >= 0, pos, len(groups)), matrix / size[:, None])
     return out
+
+
+def _popularity(snap: Snapshot, pi: np.ndarray, pj: np.ndarray, n: int) -> dict:
+    """Share of everyone, and of the person's unit and job family, who completed the program in
+    the last ``n`` quarters."""
+    arrays = snap.cached(f"popularity_{n}", lambda: _popularity_arrays(snap, n))
+    out = {"pop_all": arrays["all"][pj] / max(len(snap.people), 1)}
+    for name in ("unit", "family"):
+        group_of, share = arrays[name]
+        out[f"pop_{name}"] = share[group_of[pi], pj]
+    return out
+
+
+def _pair_keys(a: np.ndarray, b: np.ndarray, width: int) -> np.ndarray:
+    return a.astype(np.int64) * width + b.astype(np.int64)
+
+
+def _count_of(keys: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """How often each ``query`` key occurs in ``keys``."""
+    uniq, counts = np.unique(keys, return_counts=True)
+    if not len(uniq):
+        return np.zeros(len(query), dtype=np.int64)
+    at = np.minimum(np.searchsorted(uniq, query), len(uniq) - 1)
+    return np.where(uniq[at] == query, counts[at], 0)
+
+
+def _history_features(snap: Snapshot, pairs: pd.DataFrame, pi: np.ndarray,
+                      pj: np.ndarray) -> dict:
+    """Share of the person's completions in the program's form, and whether the person has
+    enrolled in the program before (integer keys: no per-row index lookups)."""
+    h = snap.history
+    if len(pairs) < len(h):  # a few people: their own history only
+        h = h[h[PERSON].isin(pairs[PERSON].unique())]
+    hi, hj = snap.person_pos(h[PERSON]), snap.program_pos(h["program_id"])
+    known = (hi >= 0) & (hj >= 0)
+    form_code, _ = snap.cached("form_codes", lambda: pd.factorize(snap.programs["form"]))
+    n_forms = max(int(form_code.max()) + 1, 1) if len(form_code) else 1
+    done = (hi >= 0) & (h["status"] == "completed").to_numpy()
+    n_done = _count_of(hi[done], pi).astype(float)
+    done_form = done & known
+    done_form[done_form] = form_code[hj[done_form]] >= 0
+    pair_form = form_code[pj]
+    same = np.where(pair_form >= 0, _count_of(
+        _pair_keys(hi[done_form], form_code[hj[done_form]], n_forms),
+        _pair_keys(pi, np.maximum(pair_form, 0), n_forms)), 0).astype(float)
+    n_prog = len(snap.programs)
+    tried = np.isin(_pair_keys(pi, pj, n_prog), _pair_keys(hi[known], hj[known], n_prog))
+    return {"form_share": np.where(n_done > 0, same / np.where(n_done > 0, n_done, 1), np.nan),
+            "prev_attempt": tried.astype(float)}
 
 
 def _program_completion_rate(snap: Snapshot) -> pd.Series:
@@ -190,29 +247,17 @@ def pair_features(snap: Snapshot, pairs: pd.DataFrame, people: pd.DataFrame,
     feats["cost_idr"] = prog["cost_idr"].to_numpy(dtype=float)
     feats["mandatory"] = prog["mandatory"].to_numpy(dtype=float)
     feats["cf_score"] = np.nan if cf_scores is None else np.asarray(cf_scores, dtype=float)
-    for k, v in _popularity(snap, pairs, popularity_quarters).items():
+    for k, v in _popularity(snap, pi, pj, popularity_quarters).items():
         feats[k] = v
-
-    h = snap.history
-    if len(pairs) < len(h):  # a few people: their own history only
-        h = h[h[PERSON].isin(pairs[PERSON].unique())]
-    done = h[h["status"] == "completed"]
-    form_of = snap.programs["form"]
-    per_form = done.assign(_f=done["program_id"].map(form_of)).groupby([PERSON, "_f"]).size()
-    n_done = done.groupby(PERSON).size()
-    keys = pd.MultiIndex.from_arrays([pairs[PERSON], prog["form"].to_numpy()])
-    same = per_form.reindex(keys).to_numpy(dtype=float)
-    tot = n_done.reindex(pairs[PERSON]).to_numpy(dtype=float)
-    feats["form_share"] = np.where(tot > 0, np.nan_to_num(same) / np.where(tot > 0, tot, 1), np.nan)
-    tried = pd.MultiIndex.from_frame(h[[PERSON, "program_id"]].drop_duplicates())
-    feats["prev_attempt"] = pd.MultiIndex.from_arrays(
-        [pairs[PERSON], pairs["program_id"]]).isin(tried).astype(float)
+    for k, v in _history_features(snap, pairs, pi, pj).items():
+        feats[k] = v
     feats["program_age_q"] = snap.cached("program_age", lambda: _program_age(snap))[pj]
     for col in ("form", "delivery", "category"):
         feats[col] = prog[col].astype("string").to_numpy()
-    rate = snap.cached("program_completion_rate", lambda: _program_completion_rate(snap))
-    feats["program_completion_rate"] = pairs["program_id"].map(rate).to_numpy(dtype=float)
-    feats["lead_days"] = _lead_days(snap, pairs)
+    rate = snap.cached("program_completion_rate", lambda: _program_completion_rate(snap)
+                       .reindex(snap.programs.index).to_numpy(dtype=float))
+    feats["program_completion_rate"] = rate[pj]
+    feats["lead_days"] = _lead_days(snap, pairs, pj)
     feats["concurrent_jp"] = _concurrent_jp(snap, pairs)
     return feats
 
@@ -252,7 +297,7 @@ def _fit_matrix(snap: Snapshot) -> np.ndarray:
     return out
 
 
-def _lead_days(snap: Snapshot, pairs: pd.DataFrame) -> np.ndarray:
+def _lead_days(snap: Snapshot, pairs: pd.DataFrame, pj: np.ndarray) -> np.ndarray:
     """Days from registration to the start: given for enrollments, else from the quarter's start
     to the program's next offering (a nomination made now); unknown when none is scheduled."""
     if "lead_days" in pairs:
@@ -262,7 +307,7 @@ def _lead_days(snap: Snapshot, pairs: pd.DataFrame) -> np.ndarray:
         return np.full(len(pairs), np.nan)
     first = off.groupby("program_id")["start_date"].min()
     days = (first - snap.start).dt.days.astype(float)
-    return pairs["program_id"].map(days).to_numpy(dtype=float)
+    return days.reindex(snap.programs.index).to_numpy(dtype=float)[pj]
 
 
 def _concurrent_jp(snap: Snapshot, pairs: pd.DataFrame) -> np.ndarray:
@@ -305,9 +350,18 @@ def encode_array(feats: pd.DataFrame, columns: tuple[str, ...],
     for j, col in enumerate(columns):
         values = feats[col]
         if col in CATEGORICAL:
-            values = values.map(codes.get(col, {}))
-        out[:, j] = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            out[:, j] = _codes_of(values, codes.get(col, {}))
+        else:
+            out[:, j] = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     return out
+
+
+def _codes_of(values: pd.Series, codes: dict[str, int]) -> np.ndarray:
+    """The learned code of each value (missing or unknown -> NaN), looked up once per distinct
+    value: mapping every row of a string column costs far more than factorising it."""
+    inverse, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = np.array([codes.get(v, np.nan) for v in uniques] + [np.nan], dtype=float)
+    return table[inverse]  # the sentinel -1 picks the trailing NaN
 
 
 def categorical_mask(columns: tuple[str, ...]) -> np.ndarray:
