@@ -61,9 +61,14 @@ class Ranker:
         x = encode_array(feats, self.features_, self.codes_)
         return self.estimator_.predict_proba(x)[:, 1]
 
-    def contributions(self, feats: pd.DataFrame, groups: dict[str, tuple[str, ...]]) -> pd.DataFrame:
-        """How much each signal group raised each pair's relevance (occlusion to the median)."""
-        alts = [feats]
+    def contributions(self, feats: pd.DataFrame, groups: dict[str, tuple[str, ...]],
+                      relevance: np.ndarray | None = None) -> pd.DataFrame:
+        """How much each signal group raised each pair's relevance (occlusion to the median).
+
+        Args:
+            relevance: ``predict(feats)`` when the caller already has it (saves one prediction).
+        """
+        alts = [] if relevance is not None else [feats]
         for cols in groups.values():
             alt = feats.copy()
             for c in cols:
@@ -71,5 +76,7 @@ class Ranker:
             alts.append(alt)
         # One prediction over all variants: the per-call overhead dominates small requests.
         scores = self.predict(pd.concat(alts, ignore_index=True)).reshape(len(alts), len(feats))
+        if relevance is not None:
+            scores = np.vstack([np.asarray(relevance, dtype=float)[None, :], scores])
         return pd.DataFrame({name: scores[0] - scores[i + 1] for i, name in enumerate(groups)},
                             index=feats.index)

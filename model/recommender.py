@@ -124,9 +124,14 @@ class Recommender:
 
     def recommend(self, ctx: Context, persons: list[str] | None = None, k: int = 10,
                   quarter: str | None = None, form: str | None = None,
-                  max_cost: float | None = None, reasons: bool = True) -> pd.DataFrame:
-        """Top-k eligible programs per person, best first (see ``_recommend``)."""
-        with threadpool_limits(self.config.threads):
+                  max_cost: float | None = None, reasons: bool = True,
+                  threads: int | None = None) -> pd.DataFrame:
+        """Top-k eligible programs per person, best first (see ``_recommend``).
+
+        ``threads`` overrides ``config.threads`` for this call (e.g. every core for a batch run
+        in a process of its own; the service keeps one per worker).
+        """
+        with threadpool_limits(threads or self.config.threads):
             return self._recommend(ctx, persons, k, quarter, form, max_cost, reasons)
 
     def _recommend(self, ctx: Context, persons: list[str] | None, k: int, quarter: str | None,
@@ -156,7 +161,7 @@ class Recommender:
         scored["rank"] = scored.groupby(PERSON).cumcount() + 1
         top = scored[scored["rank"] <= k].reset_index(drop=True)
         if reasons:
-            contrib = self.ranker_.contributions(top, SIGNALS)
+            contrib = self.ranker_.contributions(top, SIGNALS, top["relevance"].to_numpy())
             rid, ren = word_reasons(top, contrib, snap.competencies, snap.comp_codes)
         else:
             rid = ren = [[] for _ in range(len(top))]

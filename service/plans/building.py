@@ -146,7 +146,7 @@ def plan_reasons(recommender: Any, ctx: Any, pairs: pd.DataFrame) -> pd.DataFram
     if pairs.empty:
         return pairs.assign(reason_id=[], reason_en=[])
     scored = recommender.score_pairs(ctx, pairs).reset_index(drop=True)
-    contrib = recommender.ranker_.contributions(scored, SIGNALS)
+    contrib = recommender.ranker_.contributions(scored, SIGNALS, scored["relevance"].to_numpy())
     rid, ren = word_reasons(scored, contrib, ctx.snap.competencies, ctx.snap.comp_codes)
     return pairs.assign(reason_id=["; ".join(r) for r in rid],
                         reason_en=["; ".join(r) for r in ren])
