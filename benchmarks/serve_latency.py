@@ -54,28 +54,7 @@ def build_workspace(data_dir: Path, employees: int, years: int) -> None:
     if not report.ok:
         raise RuntimeError(f"synthetic data did not import: {report.problems[:3]}")
     outcome = train_and_register(engine)
-    plan_offerings(engine, outcome.as_of, data_dir / "plan" / "offerings.csv")
-    report = import_paths([data_dir / "plan" / "offerings.csv"], engine)
-    if not report.ok:
-        raise RuntimeError(f"planned offerings did not import: {report.problems[:3]}")
     print(f"workspace ready: model version {outcome.version} as of {outcome.as_of}", flush=True)
-
-
-def plan_offerings(engine, quarter: str, out: Path) -> None:
-    """One offering of every program in the serving quarter, as HR schedules the next quarter
-    (the synthetic history ends the quarter before; without offerings then, scoring fails)."""
-    import pandas as pd
-
-    from model.quarters import quarter_start
-    from service.storage.frames import load_tables
-
-    programs = load_tables(engine, ["programs"])["programs"]["program_id"]
-    start = pd.Timestamp(quarter_start(quarter)) + pd.Timedelta(days=14)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame({"offering_id": [f"PLAN-{quarter}-{p}" for p in programs],
-                  "program_id": programs.to_numpy(), "start_date": start.date().isoformat(),
-                  "end_date": (start + pd.Timedelta(days=2)).date().isoformat(), "seats": 30,
-                  "location": "Aula BKPSDM"}).to_csv(out, index=False)
 
 
 def prepare_user_and_ids(data_dir: Path, n: int) -> tuple[str, list[str]]:
