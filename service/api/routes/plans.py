@@ -126,12 +126,15 @@ def _public(services, plan_id: str, user: Principal) -> PlanPublic:
     rows = [PlanLine(line_id=r["id"], **{k: r[k] for k in PlanLine.model_fields if k != "line_id"})
             for r in lines.astype(object).where(lines.notna(), None).to_dict("records")]
     live = lines[lines["state"] != "removed"]
+    settings = header["settings"]
+    if not user.all_units:  # whom the plan left out is people of every unit (person keys)
+        settings = {k: v for k, v in settings.items() if k != "excluded_people"}
     summary = header["summary"]
     failed = header["status"] == builds.FAILED
     running = builds.get_builds().progress(plan_id)
     return PlanPublic(**{k: header[k] for k in ("plan_id", "quarter", "status", "budget_idr",
-                                                "model_version", "created_by", "approved_by",
-                                                "settings")},
+                                                "model_version", "created_by", "approved_by")},
+                      settings=settings,
                       message=(summary or {}).get("error") if failed else None,
                       progress=PlanProgress(step=running[0], fraction=running[1])
                       if running and header["status"] == builds.BUILDING else None,

@@ -245,6 +245,7 @@ def sweep(real_world, api_settings, tmp_path_factory, kit):
     fills its requests with."""
     from service.api.app import create_app
     from service.auth.users import create_user
+    from service.pseudonym import person_key
     from service.storage.engine import get_engine
 
     with real_world["engine"].connect() as conn:
@@ -264,8 +265,13 @@ def sweep(real_world, api_settings, tmp_path_factory, kit):
             app = app_client.app
             secret = app.state.services.jwt_secret
             analyst = kit.bearer(app_client, "sw_analyst", "analyst")
+            with engine.connect() as conn:  # one person of every unit is left out of the plan
+                excluded = sorted(e for e, in conn.execute(
+                    sa.select(sa.func.max(emp.c.employee_id)).group_by(emp.c.unit)))
             r = app_client.post(f"{API}/plans", json={"budget_idr": 400_000_000,
-                                                      "max_per_person": 1}, headers=analyst)
+                                                      "max_per_person": 1,
+                                                      "exclude_employee": excluded},
+                                headers=analyst)
             assert r.status_code == 202, r.text
             plan = _wait_built(app_client, r.json()["plan_id"], analyst)
             assert plan["status"] == "draft", plan
@@ -294,6 +300,9 @@ def sweep(real_world, api_settings, tmp_path_factory, kit):
                 values = {"a": values_for(unit_a), "b": values_for(unit_b)}
             ids = {u: {e for e, _, unit in people if unit == u} for u in (unit_a, unit_b)}
             all_ids = {e for e, _, _ in people}
+            # The pseudonyms too: a unit head has no business with other units' person keys.
+            pkey = app.state.services.pseudonym_key
+            foreign_keys = {person_key(e, pkey) for e, _, unit in people if unit != unit_a}
             own_names = [n for _, n, unit in people if unit == unit_a and n]
             # Names of B that no one in A shares (nor contains): a hit is another unit's person.
             foreign_names = {n for _, n, unit in people
@@ -311,7 +320,8 @@ def sweep(real_world, api_settings, tmp_path_factory, kit):
 
             yield {"app": app, "client": app_client, "engine": engine, "token": token,
                    "values": values, "unit_a": unit_a, "unit_b": unit_b, "ids": ids,
-                   "all_ids": all_ids, "foreign_names": foreign_names, "plan": plan}
+                   "all_ids": all_ids, "foreign_names": foreign_names, "plan": plan,
+                   "foreign_keys": foreign_keys, "excluded": excluded}
         engine.dispose()
     get_settings.cache_clear()
 
@@ -456,7 +466,8 @@ def test_a_unit_head_never_reaches_another_units_people(sweep):
     table = route_table(sweep["app"])
     foreign = _sweep_unit_head(sweep, "b")
     own = _sweep_unit_head(sweep, "a")
-    own_ids, foreign_ids = sweep["ids"][sweep["unit_a"]], sweep["all_ids"] - sweep["ids"][sweep["unit_a"]]
+    own_ids = sweep["ids"][sweep["unit_a"]]
+    foreign_ids = (sweep["all_ids"] - own_ids) | sweep["foreign_keys"]
     b = sweep["values"]["b"]
     assert b["name"] in sweep["foreign_names"], "the other unit's person has a name shared in A"
     tally = Counter()
@@ -534,6 +545,9 @@ def test_lists_exports_and_plans_hold_only_the_heads_unit(sweep):
     # The plan holds both units; the head's view of it holds A's lines only.
     plan = head.get(f"{API}/plans/{pid}").json()
     assert {line["unit"] for line in plan["lines"]} == {sweep["unit_a"]}
+    assert sweep["plan"]["settings"]["excluded_people"]  # the analyst sees whom they left out
+    for text in (json.dumps(plan), body_text(head.get(f"{UI}/plans/{pid}"))):
+        assert not [k for k in sweep["foreign_keys"] if k in text], "other units' person keys"
     assert plan["summary"] is None
     assert {line["unit"] for line in sweep["plan"]["lines"]} >= {sweep["unit_a"], sweep["unit_b"]}
     # Risk groups: the head's own unit's part, with no person in it.
