@@ -145,7 +145,10 @@ class SecurityHeadersMiddleware:
         try:
             await self.app(scope, receive, with_headers)
         finally:
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "(unmatched)"
+            # The full template: FastAPI's included routers leave the route's own path (no
+            # /api/v1 or /ui prefix) in scope["route"], the prefixed one in its route context.
+            context = (scope.get("fastapi") or {}).get("effective_route_context")
+            template = (getattr(context, "path", None) or getattr(scope.get("route"), "path", None)
+                        or "(unmatched)")
             access_log.info("%s %s %s %.1f ms", scope["method"], template, status,
                             (time.perf_counter() - start) * 1000)
