@@ -58,4 +58,6 @@ def quarter_range(first: str, last: str) -> list[str]:
 def quarters_of(dates: pd.Series) -> pd.Series:
     """Vectorised quarter labels of a datetime series."""
     d = pd.to_datetime(dates)
-    return d.dt.year.astype(str) + "Q" + d.dt.quarter.astype(str)
+    # Nullable integers: one missing date must not turn every label into '2025.0Q1.0'.
+    labels = d.dt.year.astype("Int64").astype(str) + "Q" + d.dt.quarter.astype("Int64").astype(str)
+    return labels.where(d.notna())
