@@ -176,7 +176,8 @@ def _conn_port(r: httpx.Response | None) -> int | None:
 
 async def _drive(base: str, headers: dict, mix: list[tuple[str, str]], rate: float,
                  duration: float, promote_at: float, promote, new: str, probe_interval: float,
-                 records: list[dict], probes: list[dict]) -> tuple[dict, dict]:
+                 records: list[dict], probes: list[dict],
+                 keepalive_expiry: float = 5.0) -> tuple[dict, dict]:
     """The fixed-rate load, the promotion at ``promote_at`` s and the fresh-connection probe."""
     offset = time.time() - time.perf_counter()  # perf_counter -> epoch seconds
     start = time.perf_counter()
@@ -217,7 +218,7 @@ async def _drive(base: str, headers: dict, mix: list[tuple[str, str]], rate: flo
     async def load() -> dict:
         try:
             return await fixed_rate(base, [p for _, p in mix], headers, rate, duration,
-                                    on_response)
+                                    on_response, keepalive_expiry)
         finally:
             stop.set()
 
@@ -305,10 +306,15 @@ def analyse(records: list[dict], probes: list[dict], clock: dict, old: str, new:
 def run(data_dir: Path, rate: float = 40.0, duration: float = 60.0,
         promote_at: float | None = None, workers: int = 2, poll_seconds: float = 2.0,
         new_version: str = "relog", config=None, probe_interval: float = 0.5,
-        confirm_timeout: float = 120.0, log: Path | None = None) -> dict:
+        confirm_timeout: float = 120.0, log: Path | None = None,
+        keepalive_expiry: float = 5.0) -> dict:
     """Register a second version, serve, load at ``rate`` for ``duration`` s and promote it at
-    ``promote_at`` s (default a third of the way); the analysed results (see :func:`analyse`)."""
-    promote_at = duration / 3 if promote_at is None else promote_at
+    ``promote_at`` s; the analysed results (see :func:`analyse`).
+
+    ``promote_at`` defaults to a sixth of the way (10 s of a 60 s load): each worker then has
+    the rest of the load to load, precompute and swap the new version.
+    """
+    promote_at = duration / 6 if promote_at is None else promote_at
     t0 = time.perf_counter()
     old, new = register_new_version(data_dir, new_version, config)
     prepared_s = time.perf_counter() - t0
@@ -338,7 +344,8 @@ def run(data_dir: Path, rate: float = 40.0, duration: float = 60.0,
               f"{rate:g} requests/s for {duration:g} s, promotion of {new} at {promote_at:g} s",
               flush=True)
         overall, clock = asyncio.run(_drive(base, headers, mix, rate, duration, promote_at,
-                                            promote, new, probe_interval, records, probes))
+                                            promote, new, probe_interval, records, probes,
+                                            keepalive_expiry))
         # After the load: fresh connections until every worker is seen on the new version.
         after_probes: list[dict] = []
         if len({p["loaded_at"] for p in probes if p["version"] == new}) < workers:
@@ -355,6 +362,7 @@ def run(data_dir: Path, rate: float = 40.0, duration: float = 60.0,
     result = analyse(records, probes, clock, old, new, rate, duration, workers, after_probes)
     result.update({"overall": overall, "rate": rate, "duration_s": duration,
                    "poll_seconds": poll_seconds, "new_version_mode": new_version,
+                   "client_keepalive_expiry_s": keepalive_expiry, "server_keepalive_s": 5,
                    "register_new_version_s": round(prepared_s, 1), "startup_s": round(ready_s, 1),
                    "employees_in_mix": len(ids), "mix": {k: MIX.count(s) / len(MIX)
                                                          for s, k in KINDS.items()}})
@@ -384,7 +392,8 @@ def print_table(result: dict) -> None:
           f"{result['versions_after_all_swapped']}; mixed connections "
           f"{result['mixed_connections']} of {result['connections']}; errors {result['errors']} "
           f"(probes {result['probe_requests']}); load average "
-          f"{result['load_average'][0]:.1f} on {result['cpu_count']} cores")
+          f"{result['load_average_at_start'][0]:.1f} at the start, "
+          f"{result['load_average'][0]:.1f} at the end, on {result['cpu_count']} cores")
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -399,18 +408,24 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rate", type=float, default=40.0, help="requests per second")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
-    parser.add_argument("--promote-at", type=float, help="seconds into the load (default 1/3)")
+    parser.add_argument("--promote-at", type=float, help="seconds into the load (default 1/6)")
     parser.add_argument("--poll-seconds", type=float, default=2.0)
     parser.add_argument("--new-version", choices=("relog", "train"), default="relog")
+    parser.add_argument("--client-keepalive", type=float, default=5.0,
+                        help="seconds the client keeps an idle connection (httpx default 5; "
+                             "the server closes one after 5)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = args.data_dir or Path(tmp) / "data"
         if not (data_dir / "asn_reco.db").exists():
             build_workspace(data_dir, args.employees, args.years)
         result = run(data_dir, args.rate, args.duration, args.promote_at, args.workers,
-                     args.poll_seconds, args.new_version)
-    result.update({"cpu_count": os.cpu_count(), "load_average": os.getloadavg(),
+                     args.poll_seconds, args.new_version,
+                     keepalive_expiry=args.client_keepalive)
+    result.update({"cpu_count": os.cpu_count(), "load_average_at_start": load_before,
+                   "load_average": os.getloadavg(),
                    "data_dir": str(args.data_dir) if args.data_dir else None})
     print_table(result)
     args.out.parent.mkdir(parents=True, exist_ok=True)
