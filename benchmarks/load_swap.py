@@ -25,6 +25,11 @@ version (``--new-version relog``, the default: same model, so the swap costs wha
 model of the same configuration costs) or a newly trained model (``--new-version train``: a fit
 with another seed, registered without promotion before the load starts).
 
+The client keeps idle connections 2 s (``--client-keepalive``), less than the server's 5 s
+keep-alive: with httpx's default 5 s, a request sent on a connection that the server is closing
+at that moment fails with ReadError or RemoteProtocolError and no line in the server's log (HTTP/1.1
+clients that reuse connections must expire them first or retry; httpx does not retry).
+
 Run ``python -m benchmarks.load_swap`` (builds a small synthetic workspace first) or
 ``--data-dir`` a workspace with a champion (built there when it has no database). The workspace
 gains a version and its champion changes: use a copy.
@@ -307,7 +312,7 @@ def run(data_dir: Path, rate: float = 40.0, duration: float = 60.0,
         promote_at: float | None = None, workers: int = 2, poll_seconds: float = 2.0,
         new_version: str = "relog", config=None, probe_interval: float = 0.5,
         confirm_timeout: float = 120.0, log: Path | None = None,
-        keepalive_expiry: float = 5.0) -> dict:
+        keepalive_expiry: float = 2.0) -> dict:
     """Register a second version, serve, load at ``rate`` for ``duration`` s and promote it at
     ``promote_at`` s; the analysed results (see :func:`analyse`).
 
@@ -411,9 +416,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--promote-at", type=float, help="seconds into the load (default 1/6)")
     parser.add_argument("--poll-seconds", type=float, default=2.0)
     parser.add_argument("--new-version", choices=("relog", "train"), default="relog")
-    parser.add_argument("--client-keepalive", type=float, default=5.0,
-                        help="seconds the client keeps an idle connection (httpx default 5; "
-                             "the server closes one after 5)")
+    parser.add_argument("--client-keepalive", type=float, default=2.0,
+                        help="seconds the client keeps an idle connection; below the server's "
+                             "5 s keep-alive (httpx's default is 5 s: see the module docstring)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     load_before = os.getloadavg()
