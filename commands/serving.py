@@ -41,6 +41,10 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes (each loads the model)")] = 1,
     http: Annotated[str, typer.Option(help="HTTP implementation: auto, h11 or httptools")] = "httptools",
+    keep_alive: Annotated[int, typer.Option(
+        min=1, max=3600, help="Seconds an idle keep-alive connection stays open; keep it longer "
+        "than the idle timeout of the clients or proxy in front (nginx: 60 s), or a request sent "
+        "as the server closes the connection fails")] = 75,
 ) -> None:
     """Start the API with uvicorn; on the first run, print the admin's one-time password."""
     import uvicorn
@@ -62,7 +66,7 @@ def serve(
     # access_log=False: uvicorn's access log prints raw paths, which hold NIPs; ours logs templates.
     uvicorn.run("service.api.app:create_app", factory=True, host=host, port=port,
                 workers=workers, http=http, access_log=False, log_config=_log_config(),
-                timeout_keep_alive=5, server_header=False)
+                timeout_keep_alive=keep_alive, server_header=False)
 
 
 def create_user_command(

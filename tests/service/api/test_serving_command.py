@@ -32,3 +32,21 @@ def test_prompted_password_is_hashed_and_works(data_dir):
         user, hashed = find_user(conn, "admin2")
     assert hashed.startswith("$argon2id$") and verify_password(hashed, "a-long-password")
     assert not verify_password(hashed, "a-long-passwore")
+
+
+def test_serve_keeps_idle_connections_longer_than_the_proxy(data_dir, monkeypatch):
+    """A server that closes idle connections before its clients do races their next request."""
+    import re
+    from pathlib import Path
+
+    import uvicorn
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: calls.append(kw))
+    runner = CliRunner()
+    assert runner.invoke(app, ["serve"]).exit_code == 0
+    assert runner.invoke(app, ["serve", "--keep-alive", "120"]).exit_code == 0
+    assert [c["timeout_keep_alive"] for c in calls] == [75, 120]
+    nginx = (Path(__file__).parents[3] / "deploy" / "nginx-asn-reco.conf").read_text()
+    proxy_idle = int(re.search(r"keepalive_timeout (\d+)s;", nginx).group(1))
+    assert proxy_idle < calls[0]["timeout_keep_alive"]
