@@ -8,10 +8,11 @@ import pandas as pd
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from model.features import (PAIR_FEATURES, PERSON_FEATURES, categorical_mask, category_codes,
-                            encode, encode_array, learn_categories, observed_columns)
+from model.features import (PAIR_FEATURES, PERSON_FEATURES, REGISTRATION_FEATURES,
+                            categorical_mask, category_codes, encode, encode_array,
+                            learn_categories, observed_columns)
 
-COMPLETION_FEATURES = PERSON_FEATURES + PAIR_FEATURES
+COMPLETION_FEATURES = PERSON_FEATURES + PAIR_FEATURES + REGISTRATION_FEATURES
 DUTY_FEATURES = PERSON_FEATURES
 
 # Readable factor groups used to explain a prediction (feature -> group name).
@@ -27,7 +28,7 @@ FACTOR_GROUPS: dict[str, tuple[str, ...]] = {
     "form": ("form", "delivery", "form_share"),
     "relevance": ("gap_closed", "gap_in_program", "cf_score", "sector_match"),
     "program_size": ("jp", "cost_idr"),
-    "registration": ("lead_days", "concurrent_jp"),
+    "registration": ("lead_days", "concurrent_jp", "study_load_jp", "prior_attempts"),
 }
 
 

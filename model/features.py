@@ -31,7 +31,20 @@ PAIR_FEATURES = (
     "form_share", "prev_attempt", "jp", "cost_idr", "mandatory", "program_age_q", "form",
     "delivery", "category", "lead_days", "concurrent_jp", "program_completion_rate",
 )
+# What the registration itself states (known when the person registers, before the start): the
+# engagement model reads them, the ranker does not (a candidate that nobody registered for has none).
+REGISTRATION_FEATURES = ("study_load_jp", "prior_attempts")
+# Columns a pairs frame may carry from its registration (see ``pair_features``).
+REGISTRATION_COLUMNS = ("lead_days", "study_load_jp", "prior_attempts")
 EDUCATION_ORDER = ("SD", "SMP", "SMA", "D1", "D2", "D3", "D4", "S1", "S2", "S3")
+
+
+UNKNOWN_OUTCOME = ("nominated", "registered")
+
+
+def _known_outcomes(history: pd.DataFrame) -> pd.DataFrame:
+    """Enrollments whose outcome is known (not still ``registered``/``nominated``)."""
+    return history[~history["status"].isin(UNKNOWN_OUTCOME)]
 
 
 def _recent(history: pd.DataFrame, as_of: str, n: int) -> pd.DataFrame:
@@ -61,9 +74,12 @@ def person_features(snap: Snapshot, popularity_quarters: int = 4) -> pd.DataFram
     done = recent["status"] == "completed"
     out["n_enroll_4q"] = out.index.map(recent.groupby(PERSON).size()).fillna(0).astype(float)
     out["n_complete_4q"] = out.index.map(recent[done].groupby(PERSON).size()).fillna(0).astype(float)
-    all_done = (h["status"] == "completed").groupby(h[PERSON])
+    # Rates are over known outcomes: a training still running at as_of (or only nominated)
+    # is neither a completion nor a drop-out yet.
+    known = _known_outcomes(h)
+    all_done = (known["status"] == "completed").groupby(known[PERSON])
     # Smoothed towards the population rate so one enrollment does not say 0% or 100%.
-    prior = float((h["status"] == "completed").mean()) if len(h) else 0.5
+    prior = float((known["status"] == "completed").mean()) if len(known) else 0.5
     n, k = all_done.size(), all_done.sum()
     out["completion_rate"] = out.index.map((k + 2 * prior) / (n + 2)).astype(float)
     out["completion_rate"] = out["completion_rate"].fillna(prior)
@@ -78,7 +94,7 @@ def person_features(snap: Snapshot, popularity_quarters: int = 4) -> pd.DataFram
     out.loc[p["head_person_key"].isna().to_numpy(), "head_trained_4q"] = np.nan
     took = p.index.isin(recent[PERSON])
     out["unit_participation_4q"] = pd.Series(took, index=p.index).groupby(p["unit"]).transform("mean")
-    elearn = h[h["program_id"].map(snap.programs["delivery"]).eq("e_learning")]
+    elearn = known[known["program_id"].map(snap.programs["delivery"]).eq("e_learning")]
     ek = (elearn["status"] == "completed").groupby(elearn[PERSON])
     out["elearn_completion_rate"] = out.index.map((ek.sum() + 1) / (ek.size() + 2)).astype(float)
 
@@ -209,7 +225,7 @@ def _history_features(snap: Snapshot, pairs: pd.DataFrame, pi: np.ndarray,
 
 def _program_completion_rate(snap: Snapshot) -> pd.Series:
     """Smoothed share of each program's past enrollments that were completed."""
-    h = snap.history
+    h = _known_outcomes(snap.history)
     by_prog = (h["status"] == "completed").groupby(h["program_id"])
     prior = float((h["status"] == "completed").mean()) if len(h) else np.nan
     return (by_prog.sum() + 5 * prior) / (by_prog.size() + 5)
@@ -259,7 +275,24 @@ def pair_features(snap: Snapshot, pairs: pd.DataFrame, people: pd.DataFrame,
     feats["program_completion_rate"] = rate[pj]
     feats["lead_days"] = _lead_days(snap, pairs, pj)
     feats["concurrent_jp"] = _concurrent_jp(snap, pairs)
+    for col in REGISTRATION_FEATURES:
+        feats[col] = _registration_value(snap, pairs, col)
     return feats
+
+
+def _registration_value(snap: Snapshot, pairs: pd.DataFrame, col: str) -> np.ndarray:
+    """A value the registration states (declared study load, prior attempts): the pair's own
+    when ``pairs`` carries it, else the person's registration for the program made before the
+    quarter (``pending``); missing when there is none."""
+    if col in pairs:
+        return pd.to_numeric(pairs[col], errors="coerce").to_numpy(dtype=float)
+    pend = snap.pending[(snap.pending["quarter"] == snap.as_of) & snap.pending[col].notna()]
+    if pend.empty:
+        return np.full(len(pairs), np.nan)
+    value = pd.to_numeric(pend[col], errors="coerce").groupby(
+        [pend[PERSON], pend["program_id"]]).first()
+    keys = pd.MultiIndex.from_arrays([pairs[PERSON], pairs["program_id"]])
+    return value.reindex(keys).to_numpy(dtype=float)
 
 
 def _quarter_index(label) -> float:

@@ -2,7 +2,10 @@
 
 ``progress_features`` summarises the ``progress_checks`` due by a cutoff (e.g. the first
 milestone of the offering): how many were due, how many were submitted on time and their
-scores. Checks due after the cutoff are never read. ``mask_running`` hides the outcomes of
+scores, and, when the LMS records the hand-in date (``submitted_on``), how much work was
+handed in by the cutoff (also work due later, handed in ahead) and how many days ahead of its
+due date. Of a check due after the cutoff only a hand-in dated by the cutoff is read, never its
+score. ``mask_running`` hides the outcomes of
 enrollments whose offering had not ended yet, so a long training's result is not "known"
 before it happened.
 """
@@ -16,7 +19,8 @@ from model import quarters as qt
 from model.snapshot import PERSON, Frames, conform
 
 PROGRESS_FEATURES = ("checks_due", "checks_submitted", "share_submitted", "mean_score",
-                     "min_score", "cohort_submitted", "score_vs_cohort")
+                     "min_score", "cohort_submitted", "score_vs_cohort", "handed_in",
+                     "handed_in_vs_cohort", "days_ahead")
 RUNNING_STATUS = "registered"
 
 
@@ -54,7 +58,7 @@ def progress_features(checks: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame
 
     Args:
         checks: pseudonymised ``progress_checks`` (person_key, offering_id, check_date,
-            submitted, score).
+            submitted, score and, when recorded, submitted_on).
         pairs: person_key, offering_id and cutoff (a date per row).
 
     Returns:
@@ -62,15 +66,18 @@ def progress_features(checks: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame
         nothing was submitted, everything is missing when no check was due. The cohort
         columns compare each person with the other pairs of the same offering.
     """
+    if "submitted_on" not in checks:
+        checks = checks.assign(submitted_on=pd.NaT)
     c = checks.assign(check_date=pd.to_datetime(checks["check_date"]),
+                      submitted_on=pd.to_datetime(checks["submitted_on"]),
                       offering_id=checks["offering_id"].astype(str),
                       submitted=checks["submitted"].astype("boolean").fillna(False).astype(bool),
                       score=pd.to_numeric(checks["score"], errors="coerce"))
     p = pairs[[PERSON, "offering_id"]].astype(str).assign(
         cutoff=pd.to_datetime(pairs["cutoff"]).to_numpy(), _row=np.arange(len(pairs)))
-    due = p.merge(c[[PERSON, "offering_id", "check_date", "submitted", "score"]],
-                  on=[PERSON, "offering_id"], how="inner")
-    due = due[due["check_date"] <= due["cutoff"]]
+    mine = p.merge(c[[PERSON, "offering_id", "check_date", "submitted", "score", "submitted_on"]],
+                   on=[PERSON, "offering_id"], how="inner")
+    due = mine[mine["check_date"] <= mine["cutoff"]]
     done = due["score"].where(due["submitted"])
     grouped = due.assign(_done=done).groupby("_row")
     stats = pd.DataFrame({
@@ -81,9 +88,19 @@ def progress_features(checks: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame
     })
     out = stats.reindex(np.arange(len(pairs)))
     out["share_submitted"] = out["checks_submitted"] / out["checks_due"]
+    # Hand-ins dated by the cutoff, whatever their due date (nothing after the cutoff is read).
+    # Counted only where the offering records hand-in dates (someone's is dated by the cutoff).
+    handed = mine[mine["submitted_on"].notna() & (mine["submitted_on"] <= mine["cutoff"])]
+    recorded = p["offering_id"].isin(set(handed["offering_id"]))
+    ahead = (handed["check_date"] - handed["submitted_on"]).dt.days.astype(float)
+    n_handed = handed.groupby("_row").size().reindex(np.arange(len(pairs))).fillna(0.0)
+    out["handed_in"] = n_handed.where(recorded.to_numpy(), np.nan).to_numpy()
+    out["days_ahead"] = ahead.groupby(handed["_row"]).mean().reindex(np.arange(len(pairs)))
     out = out.astype(float)
     # The person against the rest of the offering's cohort at the same cutoff.
     cohort = pd.Series(pairs["offering_id"].astype(str).to_numpy())
     out["cohort_submitted"] = out["share_submitted"].groupby(cohort).transform("mean")
     out["score_vs_cohort"] = out["mean_score"] - out["mean_score"].groupby(cohort).transform("mean")
+    out["handed_in_vs_cohort"] = (out["handed_in"]
+                                  - out["handed_in"].groupby(cohort).transform("mean"))
     return out[list(PROGRESS_FEATURES)].reset_index(drop=True)

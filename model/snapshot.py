@@ -215,7 +215,8 @@ def build_snapshot(frames: dict[str, pd.DataFrame], as_of: str,
         history.loc[running, "post_test_score"] = np.nan
     # Registrations already made for this quarter or later are known, their outcome is not.
     pending = enr.loc[(enr["quarter"] >= as_of) & (enr["date"] < start),
-                      [PERSON, "program_id", "offering_id", "date", "quarter"]].reset_index(drop=True)
+                      [PERSON, "program_id", "offering_id", "date", "quarter", "study_load_jp",
+                       "prior_attempts"]].reset_index(drop=True)
 
     comp = f["competencies"]
     codes = sorted(set(comp["code"].dropna().astype(str))

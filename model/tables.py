@@ -177,6 +177,13 @@ ENROLLMENTS = Table(
         _c("jp_earned", "float", low=0, high=1000),
         _c("post_test_score", "float", low=0, high=100),
         _c("source", choices=g.ENROLLMENT_SOURCES),
+        _c("study_load_jp", "float", low=0, high=10000,
+           doc="the person's whole study load for the period as declared at registration, this "
+               "training included (other trainings, outside study such as a degree under izin "
+               "belajar), in JP"),
+        _c("prior_attempts", "int", low=0, high=100,
+           doc="earlier attempts at the same program before this registration, as the provider "
+               "records them (may predate the history held here)"),
     ),
     key=("employee_id", "program_id", "date"),
     references={
@@ -212,6 +219,8 @@ PROGRESS_CHECKS = Table(
         _c("check_date", "date", required=True, doc="the milestone's due date"),
         _c("submitted", "bool", doc="submitted by the due date"),
         _c("score", "float", low=0, high=100, doc="score of what was submitted by then"),
+        _c("submitted_on", "date", doc="the day the work was handed in (also when late or "
+                                       "ahead of its due date)"),
     ),
     key=("employee_id", "offering_id", "milestone"),
     doc="early progress in a running training, as the LMS records it at each milestone",

@@ -18,7 +18,7 @@ from model import quarters as qt
 from model.candidates import candidate_pairs, offered_programs
 from model.collaborative import ItemCF
 from model.config import ModelConfig
-from model.features import pair_features, person_features
+from model.features import REGISTRATION_COLUMNS, pair_features, person_features
 from model.snapshot import PERSON, Snapshot, build_snapshot, conform
 
 
@@ -66,7 +66,8 @@ def quarter_outcomes(frames: dict[str, pd.DataFrame], quarter: str) -> pd.DataFr
     out["lead_days"] = (out["offering_id"].map(starts) - out["date"]).dt.days
     return out.groupby([PERSON, "program_id"], as_index=False).agg(
         completed=("completed", "max"), lead_days=("lead_days", "first"),
-        date=("date", "first"))
+        date=("date", "first"), study_load_jp=("study_load_jp", "first"),
+        prior_attempts=("prior_attempts", "first"))
 
 
 def prepare_quarter(frames: dict[str, pd.DataFrame], quarter: str, config: ModelConfig,
@@ -133,7 +134,7 @@ def engagement_examples(qd: QuarterData, config: ModelConfig) -> pd.DataFrame:
     out = qd.outcomes
     if out.empty:
         return pd.DataFrame()
-    feats = pair_features(qd.snap, out[[PERSON, "program_id", "lead_days"]], qd.people,
+    feats = pair_features(qd.snap, out[[PERSON, "program_id", *REGISTRATION_COLUMNS]], qd.people,
                           cf_scores(qd.cf, qd.snap, out), config.popularity_quarters)
     feats["completed"] = out["completed"].to_numpy()
     feats[PERSON] = out[PERSON].to_numpy()

@@ -26,7 +26,7 @@ from threadpoolctl import threadpool_limits
 
 from model.config import ModelConfig
 from model.engagement import COMPLETION_FEATURES, CompletionModel
-from model.features import CATEGORICAL, pair_features
+from model.features import CATEGORICAL, REGISTRATION_COLUMNS, pair_features
 from model.progress import PROGRESS_FEATURES, first_check_dates, mask_running, progress_features
 from model.snapshot import PERSON, conform
 from model.training_data import cf_scores, engagement_examples, prepare_quarter
@@ -76,7 +76,8 @@ def _registrations(frames, quarter: str) -> pd.DataFrame:
     """The quarter's registrations, without their outcome: person, program, offering, lead."""
     f = conform(frames)
     enr = f["enrollments"]
-    enr = enr.loc[enr["quarter"] == quarter, [PERSON, "program_id", "offering_id", "date"]]
+    enr = enr.loc[enr["quarter"] == quarter, [PERSON, "program_id", "offering_id", "date",
+                                               "study_load_jp", "prior_attempts"]]
     starts = f["offerings"].drop_duplicates("offering_id").set_index("offering_id")["start_date"]
     enr = enr.assign(lead_days=(enr["offering_id"].map(starts) - enr["date"]).dt.days)
     return enr.sort_values("date").drop_duplicates([PERSON, "program_id"]).reset_index(drop=True)
@@ -99,7 +100,8 @@ def quarter_rows(frames, quarter: str, config: ModelConfig, labelled: bool) -> p
         rows["offering_id"] = offering.reindex(
             pd.MultiIndex.from_frame(rows[[PERSON, "program_id"]])).to_numpy()
     else:
-        rows = pair_features(qd.snap, regs[[PERSON, "program_id", "lead_days"]], qd.people,
+        rows = pair_features(qd.snap, regs[[PERSON, "program_id", *REGISTRATION_COLUMNS]],
+                             qd.people,
                              cf_scores(qd.cf, qd.snap, regs), config.popularity_quarters)
         rows[PERSON] = regs[PERSON].to_numpy()
         rows["program_id"] = regs["program_id"].to_numpy()

@@ -41,6 +41,8 @@ COMPETENCIES = pd.DataFrame({
 })
 STATUS = {"Withdrawn": "dropped", "Pass": "completed", "Distinction": "completed",
           "Fail": "completed"}
+# OU credits -> JP: one credit is about 10 hours of study, a JP is 45 minutes.
+JP_PER_CREDIT = 10 * 60 / 45
 # Nominal post-test scores by final result (the OU pass mark is 40).
 POST_TEST_SCORE = {"Distinction": 85.0, "Pass": 60.0, "Fail": 20.0}
 
@@ -129,7 +131,11 @@ def programs_and_offerings(courses: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
 def enrollments(info: pd.DataFrame, registration: pd.DataFrame,
                 jp: pd.Series) -> pd.DataFrame:
     """Registrations with their outcome; the date is ``date_registration`` after the start
-    (the start itself when OULAD has no registration date). A pass earns the module's JP."""
+    (the start itself when OULAD has no registration date). A pass earns the module's JP.
+
+    What the student states at registration rides along: ``studied_credits`` (all modules
+    studied in the period, also outside this data) as the declared study load in JP, and
+    ``num_of_prev_attempts`` (attempts at the module, also before 2013) as prior attempts."""
     keys = ["code_module", "code_presentation", "id_student"]
     reg = registration[keys + ["date_registration"]]  # never date_unregistration
     e = _with_start(info.merge(reg, on=keys, how="left", validate="one_to_one"))
@@ -147,24 +153,31 @@ def enrollments(info: pd.DataFrame, registration: pd.DataFrame,
         "post_test_score": result.map(POST_TEST_SCORE).map(
             lambda v: "" if pd.isna(v) else f"{v:g}").to_numpy(),
         "source": "self",
+        "study_load_jp": (_days(e["studied_credits"]) * JP_PER_CREDIT).round(1).map(
+            lambda v: "" if pd.isna(v) else f"{v:g}").to_numpy(),
+        "prior_attempts": _days(e["num_of_prev_attempts"]).map(
+            lambda v: "" if pd.isna(v) else f"{int(v)}").to_numpy(),
     }).sort_values(["date", "employee_id", "program_id"]).reset_index(drop=True)
 
 
 def progress_checks(info: pd.DataFrame, assessments: pd.DataFrame,
                     submissions: pd.DataFrame) -> pd.DataFrame:
     """One check per registration and dated non-exam assessment: submitted by its due date,
-    with the score then known. Exams are final results, not progress, and are left out."""
+    with the score then known, and the day it was handed in (also when late or ahead; a
+    result banked from an earlier presentation is handed in the day before the start).
+    Exams are final results, not progress, and are left out."""
     a = assessments[(assessments["assessment_type"] != "Exam") & (assessments["date"] != "")]
     a = _with_start(a)
     a = a.assign(_due=a["_start"] + pd.to_timedelta(_days(a["date"]), unit="D"),
                  _due_day=_days(a["date"]))
     regs = info[["code_module", "code_presentation", "id_student"]]
-    dated = a[["code_module", "code_presentation", "id_assessment", "_due", "_due_day"]]
+    dated = a[["code_module", "code_presentation", "id_assessment", "_start", "_due", "_due_day"]]
     checks = regs.merge(dated, on=["code_module", "code_presentation"])
     sub = submissions.assign(_submitted=_days(submissions["date_submitted"]),
                              _score=_days(submissions["score"]))
     checks = checks.merge(sub[["id_student", "id_assessment", "_submitted", "_score"]],
                           on=["id_student", "id_assessment"], how="left", validate="one_to_one")
+    handed_in = checks["_start"] + pd.to_timedelta(checks["_submitted"], unit="D")
     on_time = checks["_submitted"].notna() & (checks["_submitted"] <= checks["_due_day"])
     score = checks["_score"].where(on_time)
     return pd.DataFrame({
@@ -175,6 +188,7 @@ def progress_checks(info: pd.DataFrame, assessments: pd.DataFrame,
         "check_date": _iso(checks["_due"]).to_numpy(),
         "submitted": np.where(on_time, "true", "false"),
         "score": score.map(lambda v: "" if pd.isna(v) else f"{v:g}").to_numpy(),
+        "submitted_on": _iso(handed_in).to_numpy(),
     }).sort_values(["offering_id", "milestone", "employee_id"]).reset_index(drop=True)
 
 

@@ -77,6 +77,8 @@ ALIASES: dict[str, dict[str, str]] = {
         "Tanggal Daftar": "date", "Tanggal Usulan": "date", "Status": "status",
         "Status Peserta": "status", "JP Diperoleh": "jp_earned", "JP": "jp_earned",
         "Nilai Post Test": "post_test_score", "Nilai Akhir": "post_test_score", "Sumber": "source",
+        "Beban Belajar JP": "study_load_jp", "Beban Belajar": "study_load_jp",
+        "Percobaan Sebelumnya": "prior_attempts",
     },
     "decisions": {
         "NIP": "employee_id", "Kode Pelatihan": "program_id", "Kode Angkatan": "offering_id",

@@ -57,3 +57,27 @@ def test_mask_running_hides_outcomes_of_offerings_not_ended():
     assert masked.loc["now", "status"] == "completed"  # the quarter's own label stays
     original = conform(frames)["enrollments"].set_index("offering_id")
     assert original.loc["long", "status"] == "dropped"
+
+
+def test_hand_ins_by_the_cutoff_count_also_work_due_later_but_never_its_score():
+    checks = _checks().assign(submitted_on=pd.to_datetime(
+        ["2025-01-05", "2025-01-08", None, "2025-02-20", "2025-01-10"]))
+    cutoff = first_check_dates(checks)["O1"]
+    pairs = pd.DataFrame({PERSON: ["a", "b", "c", "d"], "offering_id": "O1", "cutoff": cutoff})
+    got = progress_features(checks, pairs)
+    # a handed in m1 five days early and m2 (due later) already; b's m2 came after the cutoff;
+    # d, in an offering that records hand-ins, handed in nothing
+    assert got["handed_in"].tolist() == [2.0, 0.0, 1.0, 0.0]
+    assert got["days_ahead"][0] == (5 + 33) / 2 and np.isnan(got["days_ahead"][1])
+    assert got["handed_in_vs_cohort"][0] == 2.0 - 3.0 / 4
+    later = checks.copy()
+    later.loc[later["milestone"] == "m2", "score"] = 1.0
+    later.loc[(later[PERSON] == "b") & (later["milestone"] == "m2"), "submitted_on"] = (
+        pd.Timestamp("2025-03-01"))
+    pd.testing.assert_frame_equal(progress_features(later, pairs), got)
+
+
+def test_without_hand_in_dates_the_hand_in_signals_are_missing():
+    pairs = pd.DataFrame({PERSON: ["a"], "offering_id": "O1", "cutoff": pd.Timestamp("2025-01-10")})
+    got = progress_features(_checks(), pairs)
+    assert got[["handed_in", "handed_in_vs_cohort", "days_ahead"]].isna().all().all()

@@ -64,6 +64,30 @@ def test_registration_dates_count_days_from_the_presentation_start(small, tables
     assert got["date"].tolist() == [expected.strftime("%Y-%m-%d")]
 
 
+def test_credits_become_the_declared_study_load_and_previous_attempts_prior_attempts(
+        small, tables):
+    info = small["studentInfo"]
+    enr = tables["enrollments"].merge(
+        info.assign(offering_id=info["code_module"] + "-" + info["code_presentation"]),
+        left_on=["employee_id", "offering_id"], right_on=["id_student", "offering_id"])
+    load = enr["study_load_jp"].astype(float)
+    credits = enr["studied_credits"].astype(float)
+    assert ((load - credits * 40 / 3).abs() <= 0.05).all()
+    assert (enr["prior_attempts"] == enr["num_of_prev_attempts"]).all()
+
+
+def test_hand_in_dates_count_days_from_the_start_also_when_late(small, tables):
+    checks = tables["progress_checks"]
+    sub = small["studentAssessment"].merge(small["assessments"], on="id_assessment")
+    late = sub[pd.to_numeric(sub["date_submitted"]) > pd.to_numeric(sub["date"])].iloc[0]
+    row = checks[(checks["employee_id"] == late["id_student"])
+                 & (checks["milestone"] == late["id_assessment"])]
+    expected = presentation_start(late["code_presentation"]) + pd.Timedelta(
+        days=int(late["date_submitted"]))
+    assert row["submitted_on"].tolist() == [expected.strftime("%Y-%m-%d")]
+    assert (checks.loc[checks["submitted"] == "true", "submitted_on"] != "").all()
+
+
 def test_birth_dates_fall_inside_the_age_band(small, tables):
     info = small["studentInfo"].drop_duplicates("id_student")
     emp = tables["employees"].merge(info, left_on="employee_id", right_on="id_student")
