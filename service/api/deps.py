@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from service.api.errors import ApiError
@@ -16,6 +16,11 @@ from service.auth.rate_limit import LoginRateLimiter
 from service.auth.roles import ADMIN, EDITORS, Principal
 from service.auth.users import find_user
 from service.model_serving import ModelServer, Serving
+
+
+# Row ids are the database's INTEGER (32-bit on PostgreSQL); a larger one cannot name a row and
+# must be a 422, not a driver overflow.
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @dataclass

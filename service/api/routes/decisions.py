@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 
 from service import audit
 from service.api import people
-from service.api.deps import CurrentUser, ServicesDep
+from service.api.deps import CurrentUser, RowId, ServicesDep
 from service.api.errors import ApiError, not_found
 from service.api.schemas.decisions import (DecisionCreate, DecisionPublic, EnrollmentPublic,
                                            EnrollmentUpdate)
@@ -75,7 +74,7 @@ def decide(body: DecisionCreate, user: CurrentUser, services: ServicesDep) -> De
 
 
 @router.patch("/enrollments/{enrollment_id}", response_model=EnrollmentPublic, responses={404: {}})
-def record_outcome(enrollment_id: Annotated[int, Path(ge=1)], body: EnrollmentUpdate,
+def record_outcome(enrollment_id: RowId, body: EnrollmentUpdate,
                    user: CurrentUser, services: ServicesDep) -> EnrollmentPublic:
     """Record what happened to an enrollment: status, JP earned and post-test score."""
     fields = body.model_dump(exclude_unset=True)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from model.planning import PlanConfig, PlanInfeasibleError, PlanInputError, PlanTimeoutError
 from model.quarters import parse_quarter
 from service import audit
-from service.api.deps import CurrentUser, EditorUser, ServicesDep, ServingDep
+from service.api.deps import CurrentUser, EditorUser, RowId, ServicesDep, ServingDep
 from service.api.errors import ApiError
 from service.auth.roles import Principal
 from service.plans import builds, drafts
@@ -220,7 +220,7 @@ def view(plan_id: PlanId, user: CurrentUser, services: ServicesDep) -> PlanPubli
 
 @router.patch("/{plan_id}/lines/{line_id}", response_model=PlanLine,
               responses={404: {}, 409: {"description": "the plan is no longer a draft"}})
-def edit(plan_id: PlanId, line_id: Annotated[int, Path(ge=1)], body: LineEdit,
+def edit(plan_id: PlanId, line_id: RowId, body: LineEdit,
          user: EditorUser, services: ServicesDep) -> PlanLine:
     """Remove, lock or unlock a line; solve again to fill what a removal freed."""
     try:

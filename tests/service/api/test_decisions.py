@@ -53,3 +53,7 @@ def test_bad_decisions(client, headers, kit):
                        headers=headers["admin"]).status_code == 422
     assert client.patch("/api/v1/enrollments/999999", json={"status": "completed"},
                         headers=headers["admin"]).status_code == 404
+    # Past the database's INTEGER: a 422 with a message, not a driver overflow (found by fuzzing).
+    huge = client.patch("/api/v1/enrollments/1194620979295073924546560", json={"status": "dropped"},
+                        headers=headers["admin"])
+    assert huge.status_code == 422 and "enrollment_id" in huge.json()["detail"]
