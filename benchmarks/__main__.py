@@ -15,6 +15,7 @@ MODULES = (
     "benchmarks.plan_demo",
     "benchmarks.risk_groups",
     "benchmarks.load_swap",
+    "benchmarks.api_fuzz",
 )
 
 
