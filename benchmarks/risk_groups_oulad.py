@@ -6,6 +6,8 @@ from models trained on the 2013 presentations only:
 
 - ``engine``: the product's engagement engine through ``service.oulad.run_oulad`` (adapter ->
   import -> ``CompletionModel``), its pre-start P(withdraw);
+- ``engine_early``: the same engine's early P(withdraw) (plus progress by the first
+  assessment's deadline, which sees the 2014 cohort's own early behaviour), same check;
 - ``plain``: a scikit-learn logistic regression on OULAD's own columns (module, demographics,
   credits, previous attempts), for comparison.
 
@@ -98,7 +100,7 @@ def main(argv: list[str] | None = None) -> dict:
         engine = run_oulad(args.data, Path(tmp))
     engine["id_student"] = engine["id_student"].astype(str)
     people = info[~info["code_presentation"].str.startswith("2013")].merge(
-        engine[KEYS + ["p_withdraw_prestart"]], on=KEYS, how="inner", validate="one_to_one")
+        engine[KEYS + ["p_withdraw_prestart", "p_withdraw_early"]], on=KEYS, how="inner", validate="one_to_one")
     people["person_key"] = people[KEYS].astype(str).agg("|".join, axis=1)
     people[ATTRIBUTES] = people[ATTRIBUTES].fillna("(missing)")
     train = info["code_presentation"].str.startswith("2013")
@@ -106,9 +108,10 @@ def main(argv: list[str] | None = None) -> dict:
               "students": len(people),
               "withdrawal_2013": round(float(info.loc[train, "withdrew"].mean()), 3), "discovery": DISCOVERY,
               "engine": groups_against_outcomes(people, "p_withdraw_prestart"),
+              "engine_early": groups_against_outcomes(people, "p_withdraw_early"),
               "plain": groups_against_outcomes(people, "p_plain"),
               "seconds": round(time.perf_counter() - started, 1)}
-    for name in ("engine", "plain"):
+    for name in ("engine", "engine_early", "plain"):
         r = result[name]
         print(f"{name:7} groups {r['groups']:3d}  agreeing {r['agreeing']:3d}  excess agreeing "
               f"{r['excess_agreeing']:3d}  predicted "
