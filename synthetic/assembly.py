@@ -54,6 +54,8 @@ def assemble(rng_assess: np.random.Generator, rng_skp: np.random.Generator,
         "offering_id": oids[enr["off"]], "date": _iso(enr["date"]).to_numpy(),
         "status": enr["status"], "jp_earned": enr["jp_earned"],
         "post_test_score": enr["post_test_score"], "source": enr["source"],
+        # The synthetic registration forms ask neither the study load nor prior attempts.
+        "study_load_jp": np.nan, "prior_attempts": np.nan,
     }).sort_values(["date", "employee_id", "program_id"], kind="stable")
     employees = people.assign(
         birth_date=_iso(people["birth_date"]), appointment_date=_iso(people["appointment_date"]),

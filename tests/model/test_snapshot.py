@@ -60,7 +60,9 @@ def test_history_is_strictly_before_the_quarter(frames, as_of):
     snap = build_snapshot(frames, as_of)
     assert (snap.history["quarter"] < as_of).all()
     assert (snap.history["date"] < snap.start).all()
-    assert set(snap.pending.columns) == {PERSON, "program_id", "offering_id", "date", "quarter"}
+    # what the registration states (study load, prior attempts), never an outcome
+    assert set(snap.pending.columns) == {PERSON, "program_id", "offering_id", "date", "quarter",
+                                         "study_load_jp", "prior_attempts"}
 
 
 def test_gaps_use_the_latest_assessment_before_as_of(frames, as_of):
