@@ -29,9 +29,11 @@ from model.training_data import (cf_scores, duty_examples, engagement_examples, 
                                  prepare_quarter, ranking_examples, training_quarters, yearly_jp)
 
 Progress = Callable[[str, float], None]
-# Bumped whenever a fitted Recommender's attributes change shape, so an old pickle is refused at
-# load time (registry.IncompatibleModelError) instead of failing while scoring.
-MODEL_FORMAT = 2
+# Bumped whenever a fitted Recommender's attributes change shape, or a feature it reads changes
+# meaning (3: completion rates over known outcomes only; registration features), so an old pickle
+# is refused at load time (registry.IncompatibleModelError) instead of failing while scoring or
+# scoring with features it was not trained on.
+MODEL_FORMAT = 3
 
 
 @dataclass
