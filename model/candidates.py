@@ -71,8 +71,8 @@ def completed_pairs(snap: Snapshot) -> dict[str, set[str]]:
 def offered_programs(snap: Snapshot, quarter: str) -> list[str]:
     """Programs with an offering starting in ``quarter`` that are in the catalogue."""
     off = snap.offerings
-    ids = off.loc[off["quarter"] == quarter, "program_id"].astype(str).unique()
-    return [p for p in snap.programs.index if p in set(ids)]
+    ids = set(off.loc[off["quarter"] == quarter, "program_id"].astype(str).unique())
+    return [p for p in snap.programs.index if p in ids]
 
 
 def candidate_pairs(snap: Snapshot, persons: list[str] | None = None,

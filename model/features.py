@@ -202,9 +202,7 @@ def _history_features(snap: Snapshot, pairs: pd.DataFrame, pi: np.ndarray,
                       pj: np.ndarray) -> dict:
     """Share of the person's completions in the program's form, and whether the person has
     enrolled in the program before (integer keys: no per-row index lookups)."""
-    h = snap.history
-    if len(pairs) < len(h):  # a few people: their own history only
-        h = h[h[PERSON].isin(pairs[PERSON].unique())]
+    h = snap.history_of(pairs[PERSON])
     hi, hj = snap.person_pos(h[PERSON]), snap.program_pos(h["program_id"])
     known = (hi >= 0) & (hj >= 0)
     form_code, _ = snap.cached("form_codes", lambda: pd.factorize(snap.programs["form"]))

@@ -124,8 +124,31 @@ class Snapshot:
     def person_pos(self, keys) -> np.ndarray:
         return self.people.index.get_indexer(pd.Index(keys))
 
+    def history_of(self, persons) -> pd.DataFrame:
+        """The history rows of ``persons``, in history order, without a pass over the whole
+        history (a batch of a national population asks for a few thousand people at a time)."""
+        persons = pd.unique(np.asarray(persons, dtype=object))
+        if len(persons) * 2 >= len(self.people):
+            return self.history[self.history[PERSON].isin(persons)]
+        keys, starts, order = self.cached("history_rows", lambda: _rows_by_person(self.history))
+        pos = keys.get_indexer(persons)
+        pos = pos[pos >= 0]
+        if not len(pos):
+            return self.history.iloc[0:0]
+        rows = np.sort(np.concatenate([order[starts[i]:starts[i + 1]] for i in pos]))
+        return self.history.iloc[rows]
+
     def program_pos(self, ids) -> np.ndarray:
         return self.programs.index.get_indexer(pd.Index(ids))
+
+
+def _rows_by_person(history: pd.DataFrame) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    """person -> positions of their history rows: (persons, start offsets, row order)."""
+    codes, persons = pd.factorize(history[PERSON], use_na_sentinel=True)
+    ok = codes >= 0
+    order = np.flatnonzero(ok)[np.argsort(codes[ok], kind="stable")]
+    starts = np.concatenate([[0], np.cumsum(np.bincount(codes[ok], minlength=len(persons)))])
+    return pd.Index(persons), starts, order
 
 
 def _review_end(period: pd.Series) -> pd.Series:

@@ -50,8 +50,7 @@ def cf_scores(cf: ItemCF | None, snap: Snapshot, pairs: pd.DataFrame) -> np.ndar
     """Collaborative score of each pair from the person's completions before the snapshot."""
     if cf is None or pairs.empty:
         return np.zeros(len(pairs))
-    h = snap.history
-    hist = completions(h[h[PERSON].isin(pairs[PERSON].unique())])
+    hist = completions(snap.history_of(pairs[PERSON]))
     # Rounded so float32 summation order (which follows the ids) cannot change a split.
     return np.round(np.asarray(cf.score_pairs(hist, pairs), dtype=float), 5)
 

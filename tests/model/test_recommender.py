@@ -144,3 +144,17 @@ def test_learns_without_any_competency_assessment(frames, as_of, fast_config):
     assert "gap_closed" not in rec.ranker_.features_
     recs = rec.recommend(rec.context(conform(bare), q), k=3, reasons=True)
     assert len(recs) > 0 and all(len(r) >= 1 for r in recs["reasons_en"])
+
+
+def test_a_person_gets_the_same_list_alone_in_a_batch_or_among_everyone(recommender, ctx, people):
+    """Batches read only their own people's history: the result must not depend on the batch."""
+    everyone = list(ctx.snap.people.index[ctx.snap.people["active"].astype(bool)])
+    full = recommender.recommend(ctx, everyone, k=10)
+    full = full[full[PERSON].isin(people)]
+    alone = pd.concat([recommender.recommend(ctx, [p], k=10) for p in people[:5]])
+    batch = recommender.recommend(ctx, people, k=10)
+    key = [PERSON, "rank"]
+    pdt.assert_frame_equal(batch.sort_values(key).reset_index(drop=True),
+                           full.sort_values(key).reset_index(drop=True))
+    pdt.assert_frame_equal(alone.sort_values(key).reset_index(drop=True),
+                           full[full[PERSON].isin(people[:5])].sort_values(key).reset_index(drop=True))

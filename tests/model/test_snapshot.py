@@ -74,3 +74,12 @@ def test_gaps_use_the_latest_assessment_before_as_of(frames, as_of):
     j = snap.comp_codes.index(last["competency_code"])
     assert snap.assessed[i, j] == last["assessed_level"]
     assert np.isnan(snap.assessed).mean() < 1.0
+
+
+def test_history_of_some_people_is_their_rows_in_history_order(frames, as_of):
+    snap = build_snapshot(frames, as_of)
+    people = list(snap.people.index)
+    for persons in ([people[5], people[1], people[5]], people[:40], ["nobody"], people):
+        expected = snap.history[snap.history[PERSON].isin(persons)]
+        pdt.assert_frame_equal(snap.history_of(persons), expected)
+    assert len(snap.history_of(people[:40])) > 40
