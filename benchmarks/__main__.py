@@ -14,8 +14,12 @@ MODULES = (
     "benchmarks.plan_solve",
     "benchmarks.plan_demo",
     "benchmarks.risk_groups",
+    "benchmarks.oulad",
+    "benchmarks.risk_groups_oulad",
+    "benchmarks.serve_latency",
     "benchmarks.load_swap",
     "benchmarks.api_fuzz",
+    "benchmarks.scale",
 )
 
 
