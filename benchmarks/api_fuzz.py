@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import tempfile
 import time
 from collections import Counter
@@ -29,29 +28,15 @@ ADMIN = "fuzz_admin"
 
 
 def build_workspace(data_dir: Path, employees: int, years: int, seed: int) -> str:
-    """Synthetic world -> import -> a small model trained and promoted; the admin user."""
-    os.environ["ASN_DATA_DIR"] = str(data_dir)
-    for name in ("DATABASE_URL", "ASN_PSEUDONYM_KEY", "MLFLOW_TRACKING_URI"):
-        os.environ.pop(name, None)
-    from service.settings import get_settings
-
-    get_settings.cache_clear()
-    import synthetic
+    """The serving benchmark's workspace with a small model, and the admin user."""
+    from benchmarks.serve_latency import build_workspace as build_served
     from model.config import ModelConfig
     from service.auth.users import create_user
-    from service.ingest.importer import import_paths
-    from service.storage.engine import get_engine, init_db
-    from service.training import train_and_register
+    from service.storage.engine import get_engine
 
-    world = synthetic.generate(employees, years, seed=seed)
-    synthetic.write_world(world, data_dir / "raw", data_dir / "truth")
-    engine = get_engine()
-    init_db(engine)
-    report = import_paths([data_dir / "raw"], engine)
-    if not report.ok:
-        raise RuntimeError(f"synthetic data did not import: {report.problems[:3]}")
     config = ModelConfig(train_quarters=4, ranker_max_iter=30, engagement_max_iter=30, seed=1)
-    outcome = train_and_register(engine, config=config)
+    outcome = build_served(data_dir, employees, years, seed=seed, config=config)
+    engine = get_engine()
     create_user(engine, ADMIN, "fuzz-admin-password-1", "admin")
     engine.dispose()
     return str(outcome.version)

@@ -43,7 +43,6 @@ import asyncio
 import datetime as dt
 import json
 import os
-import subprocess
 import tempfile
 import time
 from collections import Counter, defaultdict
@@ -59,6 +58,7 @@ from benchmarks.serve_latency import (
     log_tail,
     prepare_user_and_ids,
     start_server,
+    stop_server,
     summarise,
     wait_ready,
 )
@@ -360,11 +360,7 @@ def run(data_dir: Path, rate: float = 40.0, duration: float = 60.0,
         if proc.poll() is not None:
             raise RuntimeError(f"server exited during the load: {log_tail(log)}")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
     result = analyse(records, probes, clock, old, new, rate, duration, workers, after_probes)
     result.update({"overall": overall, "rate": rate, "duration_s": duration,
                    "poll_seconds": poll_seconds, "new_version_mode": new_version,

@@ -35,9 +35,16 @@ HOST = "127.0.0.1"  # loopback only
 BENCH_USER, BENCH_PASSWORD = "bench_admin", "bench-password-not-secret"
 
 
-def build_workspace(data_dir: Path, employees: int, years: int) -> None:
-    """Synthetic world -> import -> train and register a champion (in a subprocess-free way)."""
+def build_workspace(data_dir: Path, employees: int, years: int, seed: int = 7,
+                    config=None):
+    """Synthetic world -> import -> train and register a champion (in a subprocess-free way).
+
+    ``config``: the ``ModelConfig`` to train with (default: the product's). Returns the
+    training outcome.
+    """
     os.environ["ASN_DATA_DIR"] = str(data_dir)
+    for name in ("DATABASE_URL", "ASN_PSEUDONYM_KEY", "MLFLOW_TRACKING_URI"):
+        os.environ.pop(name, None)
     from service.settings import get_settings
 
     get_settings.cache_clear()
@@ -46,15 +53,17 @@ def build_workspace(data_dir: Path, employees: int, years: int) -> None:
     from service.storage.engine import get_engine, init_db
     from service.training import train_and_register
 
-    world = synthetic.generate(employees, years, seed=7)
+    world = synthetic.generate(employees, years, seed=seed)
     synthetic.write_world(world, data_dir / "raw", data_dir / "truth")
     engine = get_engine()
     init_db(engine)
     report = import_paths([data_dir / "raw"], engine)
     if not report.ok:
         raise RuntimeError(f"synthetic data did not import: {report.problems[:3]}")
-    outcome = train_and_register(engine)
+    outcome = train_and_register(engine, config=config)
+    engine.dispose()
     print(f"workspace ready: model version {outcome.version} as of {outcome.as_of}", flush=True)
+    return outcome
 
 
 def prepare_user_and_ids(data_dir: Path, n: int) -> tuple[str, list[str]]:
@@ -128,6 +137,15 @@ def start_server(data_dir: Path, port: int, workers: int, log: Path,
         return subprocess.Popen([str(cli), "serve", "--host", HOST, "--port", str(port),
                                  "--workers", str(workers), "--http", "httptools"],
                                 env=env, stdout=sink, stderr=subprocess.STDOUT)
+
+
+def stop_server(proc: subprocess.Popen, timeout: float = 30.0) -> None:
+    """Terminate the server; kill it if it has not exited after ``timeout`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def log_tail(log: Path, chars: int = 2000) -> str:
@@ -294,11 +312,7 @@ def main(argv: list[str] | None = None) -> dict:
             runs[f"live scoring at {args.live_rate:g}/s"] = asyncio.run(
                 fixed_rate(base, live, h, args.live_rate, args.duration))
         finally:
-            proc.terminate()
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_server(proc)
     health = runs["health/live"]["rps"]
     ratio = runs["recommendations (default k=10)"]["rps"] / health if health else 0.0
     fixed = runs[f"recommendations at {args.rate:g}/s"]

@@ -23,40 +23,16 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import (content_type_conformance, response_schema_conformance,
                                  status_code_conformance)
 
+from benchmarks.api_fuzz import httpx_kwargs, no_unexpected_server_error
 from service.settings import get_settings
 
 EXAMPLES = 4
 JOB_WAIT_S = 60.0
 
 
-@schemathesis.check
-def no_unexpected_server_error(ctx, response, case) -> bool | None:
-    """A 5xx fails unless it is a 503 the operation documents and that says when to retry."""
-    if response.status_code < 500:
-        return None
-    declared = case.operation.definition.raw.get("responses", {})
-    if response.status_code == 503 and "503" in declared and "retry-after" in {
-            k.lower() for k in response.headers}:
-        return None
-    raise AssertionError(f"server error {response.status_code}: {response.text[:300]}")
-
-
-CHECKS = [no_unexpected_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
-
-
-def httpx_kwargs(case, headers: dict[str, str]) -> dict:
-    """The case as arguments of ``TestClient.request`` (schemathesis shapes them for requests,
-    which sends any form value as text; httpx wants text or bytes)."""
-    kwargs = case.as_transport_kwargs(headers=headers)
-    kwargs.pop("base_url", None)
-    if kwargs.get("files"):
-        kwargs["files"] = [(name, (part[0], part[1] if isinstance(part[1], (str, bytes))
-                                   else str(part[1]), *part[2:]))
-                           for name, part in kwargs["files"]]
-    if isinstance(kwargs.get("data"), (str, bytes)):
-        kwargs["content"] = kwargs.pop("data")
-    return kwargs
+# The benchmark's own check and request shaping (benchmarks/api_fuzz.py runs the long version).
+CHECKS = [schemathesis.check(no_unexpected_server_error), status_code_conformance,
+          content_type_conformance, response_schema_conformance]
 
 
 TIMES: dict[str, list[float]] = {}
