@@ -1,5 +1,8 @@
 """OULAD withdrawal on 2014, trained on 2013: the product's engine against a plain baseline.
 
+The engine is also run walk-forward (``run_oulad(protocol="walk-forward")``, the way the product
+is used): the rows marked so are not comparable with the published 2013 -> 2014 figures.
+
 Usage: ``python -m benchmarks.oulad [--data ../shared/datasets/oulad]``. Runs the same path as
 ``asn-reco oulad`` (adapter -> import -> model frames -> engagement model) and scores
 ``p_withdraw_prestart`` and ``p_withdraw_early`` on the 2014 presentations with ROC-AUC, PR-AUC
@@ -35,7 +38,8 @@ OBVIOUS = ["code_module", "gender", "region", "highest_education", "imd_band", "
 def metrics(y: np.ndarray, p: np.ndarray) -> dict:
     """ROC-AUC, PR-AUC and Brier score of probabilities ``p`` for labels ``y``."""
     return {"roc_auc": float(roc_auc_score(y, p)), "pr_auc": float(average_precision_score(y, p)),
-            "brier": float(brier_score_loss(y, p)), "n": int(len(y))}
+            "brier": float(brier_score_loss(y, p)), "mean_predicted": float(np.mean(p)),
+            "n": int(len(y))}
 
 
 def _first_assessment(data: Path) -> pd.DataFrame:
@@ -76,10 +80,13 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="oulad-bench-") as tmp:
-        preds = run_oulad(args.data, Path(tmp))
+        preds = run_oulad(args.data, Path(tmp), protocol="fixed")
     engine_seconds = time.perf_counter() - started
+    with tempfile.TemporaryDirectory(prefix="oulad-bench-") as tmp:
+        walk = run_oulad(args.data, Path(tmp), protocol="walk-forward")
     info = pd.read_csv(args.data / "studentInfo.csv", dtype={"id_student": str})
     truth = preds.merge(info[KEYS + ["final_result"]], on=KEYS, how="left", validate="one_to_one")
+    walk = truth[KEYS].merge(walk, on=KEYS, how="left", validate="one_to_one")
     y = (truth["final_result"] == "Withdrawn").astype(int).to_numpy()
     base = baseline(args.data).assign(id_student=lambda f: f["id_student"].astype(str))
     base = truth[KEYS].merge(base, on=KEYS, how="left", validate="one_to_one")
@@ -88,12 +95,18 @@ def main(argv: list[str] | None = None) -> dict:
         "engine early": metrics(y, truth["p_withdraw_early"].to_numpy()),
         "baseline GB pre-start": metrics(y, base["pre-start"].to_numpy()),
         "baseline GB early": metrics(y, base["early"].to_numpy()),
+        # The way the product is used: retrained before each presentation on what had ended.
+        "engine pre-start, walk-forward": metrics(y, walk["p_withdraw_prestart"].to_numpy()),
+        "engine early, walk-forward": metrics(y, walk["p_withdraw_early"].to_numpy()),
     }
-    print(f"{'model':24} {'roc_auc':>8} {'pr_auc':>8} {'brier':>8} {'n':>7}")
+    print(f"{'model':32} {'roc_auc':>8} {'pr_auc':>8} {'brier':>8} {'mean':>6} {'n':>7}")
     for name, m in rows.items():
-        print(f"{name:24} {m['roc_auc']:8.3f} {m['pr_auc']:8.3f} {m['brier']:8.3f} {m['n']:7d}")
+        print(f"{name:32} {m['roc_auc']:8.3f} {m['pr_auc']:8.3f} {m['brier']:8.3f} "
+              f"{m['mean_predicted']:6.3f} {m['n']:7d}")
     result = {
-        "test": "2014 presentations (trained on 2013)", "withdrawn_rate": float(y.mean()),
+        "test": "2014 presentations (trained on 2013; walk-forward rows: each presentation "
+                "trained on the presentations that had ended before it)",
+        "withdrawn_rate": float(y.mean()),
         "rows": rows, "targets_roc_auc": TARGETS,
         "meets_targets": {k: rows[f"engine {k}"]["roc_auc"] >= v for k, v in TARGETS.items()},
         "engine_seconds": round(engine_seconds, 1),

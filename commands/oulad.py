@@ -20,20 +20,31 @@ def oulad(
     workspace: Annotated[Path | None, typer.Option(
         help="Workspace for the imported OULAD data (default: a temporary folder, removed "
              "afterwards; never the user's data folder).")] = None,
+    protocol: Annotated[str, typer.Option(
+        help="walk-forward: each 2014 presentation from models retrained on the presentations "
+             "that had ended before it (as the product is used); fixed: one model trained on "
+             "2013 (the published protocol).")] = "walk-forward",
 ) -> None:
-    """Train on the 2013 presentations and write P(withdraw) for the 2014 ones.
+    """Write P(withdraw) for the 2014 presentations, learned from earlier ones.
 
     Columns: code_module, code_presentation, id_student, p_withdraw_prestart (known before the
     start) and p_withdraw_early (plus progress by the first assessment's deadline).
     """
-    from service.oulad import run_oulad
+    from service.oulad import PROTOCOLS, run_oulad
+
+    if protocol not in PROTOCOLS:
+        console.print(f"[red]unknown --protocol {protocol!r}[/]: use one of {', '.join(PROTOCOLS)}")
+        raise typer.Exit(2)
+
+    def progress(step: str, _share: float) -> None:
+        console.print(step)
 
     try:
         if workspace is None:
             with tempfile.TemporaryDirectory(prefix="asn-reco-oulad-") as tmp:
-                preds = run_oulad(data, Path(tmp))
+                preds = run_oulad(data, Path(tmp), protocol=protocol, progress=progress)
         else:
-            preds = run_oulad(data, workspace)
+            preds = run_oulad(data, workspace, protocol=protocol, progress=progress)
     except (FileNotFoundError, ValueError) as exc:
         console.print(f"[red]cannot run OULAD:[/] {exc}")
         raise typer.Exit(2) from None

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.frozen import FrozenEstimator
 
 from model.features import (PAIR_FEATURES, PERSON_FEATURES, REGISTRATION_FEATURES,
                             categorical_mask, category_codes, encode, encode_array,
@@ -32,14 +33,36 @@ FACTOR_GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 
-class _Calibrated:
-    """Gradient boosting wrapped in isotonic calibration (cross-fitted)."""
+CALIBRATIONS = ("crossfit", "recent")
+# Fewest examples in the latest quarter for a Platt calibration on it (two parameters).
+MIN_CALIBRATION_EXAMPLES = 200
 
-    def __init__(self, features: tuple[str, ...], max_iter: int, learning_rate: float, seed: int):
+
+class _Calibrated:
+    """Gradient boosting with calibrated probabilities.
+
+    ``calibration``:
+
+    - ``"crossfit"``: one model fitted on all examples, mapped through an isotonic calibration
+      learned on 3-fold cross-fitted predictions;
+    - ``"recent"``: the model is fitted on the quarters before the latest one in the examples
+      and calibrated (Platt) on that latest quarter, i.e. on predictions one quarter ahead, the
+      way it is used. It follows a shift of the whole population between quarters (everyone
+      drops out more this year) that a calibration on shuffled folds cannot see, at the price of
+      the latest quarter's examples for the trees. Needs a ``quarter`` column; with one quarter,
+      fewer than ``MIN_CALIBRATION_EXAMPLES`` in the latest, or a single outcome on either side
+      it falls back to ``"crossfit"``. ``calibrated_on_`` tells which was done.
+    """
+
+    def __init__(self, features: tuple[str, ...], max_iter: int, learning_rate: float, seed: int,
+                 calibration: str = "crossfit"):
+        if calibration not in CALIBRATIONS:
+            raise ValueError(f"calibration must be one of {CALIBRATIONS}, not {calibration!r}")
         self.features = features
         self.max_iter = max_iter
         self.learning_rate = learning_rate
         self.seed = seed
+        self.calibration = calibration
 
     def fit(self, examples: pd.DataFrame, label: str) -> "_Calibrated":
         y = examples[label].to_numpy()
@@ -47,7 +70,11 @@ class _Calibrated:
             raise ValueError(f"cannot learn {label!r}: every example has the same outcome")
         self.categories_ = learn_categories(examples)
         x = encode(examples, self.features, self.categories_)
-        self.features = observed_columns(x, self.features)
+        latest = self._latest_quarter(examples, y)
+        # The rows the trees learn from: all, or the quarters before the calibration quarter.
+        learn = (np.ones(len(y), dtype=bool) if latest is None
+                 else (examples["quarter"].astype(str) != latest).to_numpy())
+        self.features = observed_columns(x.loc[learn], self.features)
         x = x.loc[:, list(self.features)]
         self.reference_ = {}
         for c in x.columns:
@@ -61,13 +88,39 @@ class _Calibrated:
             min_samples_leaf=40, l2_regularization=1.0,
             categorical_features=categorical_mask(self.features),
             early_stopping=False, random_state=self.seed)
-        # One model fitted on all examples, calibrated on cross-fitted predictions: a third of
-        # the scoring cost of an ensemble of three, with the same calibration data.
         self.codes_ = category_codes(self.categories_)
-        self.estimator_ = CalibratedClassifierCV(base, method="isotonic", cv=3, ensemble=False).fit(
-            encode_array(examples, self.features, self.codes_), y)
+        xa = encode_array(examples, self.features, self.codes_)
+        if latest is None:
+            # One model fitted on all examples, calibrated on cross-fitted predictions: a third
+            # of the scoring cost of an ensemble of three, with the same calibration data.
+            self.estimator_ = CalibratedClassifierCV(base, method="isotonic", cv=3,
+                                                     ensemble=False).fit(xa, y)
+            self.calibrated_on_ = "crossfit"
+        else:
+            fitted = base.fit(xa[learn], y[learn])
+            self.estimator_ = CalibratedClassifierCV(FrozenEstimator(fitted), method="sigmoid").fit(
+                xa[~learn], y[~learn])
+            self.calibrated_on_ = latest
         self.base_rate_ = float(np.mean(y))
         return self
+
+    def _latest_quarter(self, examples: pd.DataFrame, y: np.ndarray) -> str | None:
+        """The quarter to calibrate on with ``"recent"``; None for cross-fitting (also when
+        the latest quarter is too small, or it or the quarters before it hold one outcome)."""
+        if getattr(self, "calibration", "crossfit") != "recent":
+            return None
+        if "quarter" not in examples.columns:
+            raise ValueError("calibration='recent' needs a 'quarter' column in the examples")
+        quarter = examples["quarter"].astype(str).to_numpy()
+        kinds = np.unique(quarter)
+        if len(kinds) < 2:
+            return None
+        latest = str(kinds.max())
+        last = quarter == latest
+        if (last.sum() < MIN_CALIBRATION_EXAMPLES or len(np.unique(y[last])) < 2
+                or len(np.unique(y[~last])) < 2):
+            return None
+        return latest
 
     def predict_proba(self, feats: pd.DataFrame) -> np.ndarray:
         if feats.empty:
@@ -104,11 +157,13 @@ class CompletionModel(_Calibrated):
     Args:
         extra_features: more columns of the examples to learn from (e.g. early progress signals
             known after a training has started), appended to ``COMPLETION_FEATURES``.
+        calibration: ``"crossfit"`` or ``"recent"`` (see ``_Calibrated``).
     """
 
     def __init__(self, max_iter: int = 200, learning_rate: float = 0.06, seed: int = 7,
-                 extra_features: tuple[str, ...] = ()):
-        super().__init__(COMPLETION_FEATURES + tuple(extra_features), max_iter, learning_rate, seed)
+                 extra_features: tuple[str, ...] = (), calibration: str = "crossfit"):
+        super().__init__(COMPLETION_FEATURES + tuple(extra_features), max_iter, learning_rate, seed,
+                         calibration)
         self.extra_features = tuple(extra_features)
 
     def fit(self, examples: pd.DataFrame) -> "CompletionModel":

@@ -64,6 +64,12 @@ def render_markdown(evaluation: dict, version: str | None = None, gates: dict | 
         rows = {"model": eng["completion"], **eng.get("completion_baselines", {})}
         parts += ["## Engagement: P(complete | nominated)",
                   _table(rows, ["roc_auc", "pr_auc", "brier", "ece", "base_rate", "n"])]
+        calibrated = train.get("completion_calibrated_on")
+        if calibrated:
+            parts.append("Calibration: " + (
+                "isotonic on cross-fitted predictions." if calibrated == "crossfit" else
+                f"Platt on quarter {calibrated}, predicted by trees fitted on the quarters "
+                "before it (one quarter ahead)."))
     duty = eng.get("duty", {})
     parts += ["## Engagement: P(reaching the JP duty)",
               _table({"model": duty}, ["roc_auc", "pr_auc", "brier", "ece", "n"])

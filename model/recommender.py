@@ -83,7 +83,8 @@ class Recommender:
             progress("ranker", (len(quarters) + 1) / (len(quarters) + 3))
         self.completion_ = CompletionModel(max_iter=cfg.engagement_max_iter,
                                            learning_rate=cfg.engagement_learning_rate,
-                                           seed=cfg.seed).fit(engagement)
+                                           seed=cfg.seed,
+                                           calibration=cfg.engagement_calibration).fit(engagement)
         self.duty_ = DutyModel(seed=cfg.seed).fit(duty)
         self.expected_jp_ = ExpectedJPModel(seed=cfg.seed).fit(duty)
         if progress:
@@ -196,7 +197,9 @@ class Recommender:
         """Facts for the model card (no personal data)."""
         return {"as_of": self.as_of_, "train_quarters": self.train_quarters_,
                 "n_examples": self.n_examples_, "label_rates": self.label_rates_,
-                "fit_seconds": round(self.fit_seconds_, 2), "config": self.config.to_dict()}
+                "fit_seconds": round(self.fit_seconds_, 2), "config": self.config.to_dict(),
+                "completion_calibrated_on": getattr(self.completion_, "calibrated_on_",
+                                                    "crossfit")}
 
 
 def _empty_result() -> pd.DataFrame:

@@ -2,14 +2,22 @@
 
 ``build_workspace`` writes the canonical files of an OULAD folder into a separate workspace,
 imports them with ``import_paths`` into its own database and returns the engine.
-``predict_withdrawal`` trains the product's engagement model (``CompletionModel`` on
-``engagement_examples``) on the presentations starting in the training years and predicts
-withdrawal (1 - P(complete)) for those of the test years, twice:
+The product's engagement model (``CompletionModel`` on ``engagement_examples``) predicts
+withdrawal (1 - P(complete)) of the test years' presentations, twice:
 
 - ``p_withdraw_prestart``: from the point-in-time snapshot at the start of the presentation's
   quarter (profile, history of trainings that had ended, registrations made before it);
 - ``p_withdraw_early``: the same plus the progress checks due by the presentation's first
   milestone (``model.progress``).
+
+Two protocols (``PROTOCOLS``):
+
+- ``"walk-forward"`` (default), the way the product is used: each test quarter is predicted by
+  models retrained on the quarters whose presentations had all ended by its start
+  (``known_quarters``), calibrated on the latest of them (``calibration="recent"``);
+- ``"fixed"``: one model trained on the presentations starting in ``TRAIN_YEARS`` (the published
+  "train on 2013, test on 2014" protocol, which reads 2013J outcomes not yet known when 2014B
+  starts), cross-fitted calibration.
 
 Outcomes of the predicted presentations are never read to predict them.
 """
@@ -24,6 +32,7 @@ import pandas as pd
 import sqlalchemy as sa
 from threadpoolctl import threadpool_limits
 
+from model import quarters as qt
 from model.config import ModelConfig
 from model.engagement import COMPLETION_FEATURES, CompletionModel
 from model.features import CATEGORICAL, REGISTRATION_COLUMNS, pair_features
@@ -37,6 +46,7 @@ from service.storage.engine import get_engine, init_db
 
 TRAIN_YEARS = (2013,)
 TEST_YEARS = (2014,)
+PROTOCOLS = ("walk-forward", "fixed")
 
 
 @dataclass
@@ -140,38 +150,79 @@ def _constant(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return rows.assign(**{c: 0.0 for c in columns})
 
 
-def fit_models(frames, config: ModelConfig,
-               years: tuple[int, ...] = TRAIN_YEARS) -> WithdrawalModels:
-    """Fit the pre-start and early engagement models on the quarters of ``years``."""
-    quarters = _quarters(frames, years)
+def known_quarters(frames, quarter: str) -> list[str]:
+    """Quarters before ``quarter`` whose presentations had all ended by its start: the ones
+    whose outcomes a retrain at the start of ``quarter`` can learn from."""
+    offerings = conform(frames)["offerings"].dropna(subset=["quarter"])
+    start = pd.Timestamp(qt.quarter_start(quarter))
+    last_end = pd.to_datetime(offerings["end_date"]).groupby(offerings["quarter"]).max()
+    return sorted(q for q, end in last_end.items() if q < quarter and end < start)
+
+
+def fit_models(frames, config: ModelConfig, quarters: list[str] | None = None,
+               calibration: str = "crossfit", rows: dict[str, pd.DataFrame] | None = None,
+               ) -> WithdrawalModels:
+    """Fit the pre-start and early engagement models on ``quarters`` (default: the quarters
+    starting in ``TRAIN_YEARS``). ``rows`` caches labelled quarter rows between calls."""
+    quarters = _quarters(frames, TRAIN_YEARS) if quarters is None else list(quarters)
     if not quarters:
-        raise ValueError(f"no presentation with earlier history starts in {years}")
+        raise ValueError("no presentation with known outcomes to learn from")
+    rows = {} if rows is None else rows
     with threadpool_limits(config.threads):
-        examples = pd.concat([quarter_rows(frames, q, config, labelled=True) for q in quarters],
-                             ignore_index=True)
+        for q in quarters:
+            if q not in rows:
+                rows[q] = quarter_rows(frames, q, config, labelled=True)
+        examples = pd.concat([rows[q] for q in quarters], ignore_index=True)
         empty = _empty_columns(examples)
         examples = _constant(examples, empty)
         kw = dict(max_iter=config.engagement_max_iter,
-                  learning_rate=config.engagement_learning_rate, seed=config.seed)
+                  learning_rate=config.engagement_learning_rate, seed=config.seed,
+                  calibration=calibration)
         prestart = CompletionModel(**kw).fit(examples)
         early = CompletionModel(**kw, extra_features=PROGRESS_FEATURES).fit(examples)
     return WithdrawalModels(prestart, early, quarters, len(examples), empty)
 
 
+def _predict_quarter(models: WithdrawalModels, frames, config: ModelConfig,
+                     quarter: str) -> pd.DataFrame:
+    rows = _constant(quarter_rows(frames, quarter, config, labelled=False), models.empty_columns)
+    return pd.DataFrame({
+        PERSON: rows[PERSON].to_numpy(), "offering_id": rows["offering_id"].to_numpy(),
+        "p_withdraw_prestart": 1.0 - models.prestart.predict_proba(rows),
+        "p_withdraw_early": 1.0 - models.early.predict_proba(rows),
+    })
+
+
 def predict_rows(models: WithdrawalModels, frames, config: ModelConfig,
                  years: tuple[int, ...] = TEST_YEARS) -> pd.DataFrame:
     """person_key, offering_id, p_withdraw_prestart, p_withdraw_early for the test years."""
-    out = []
     with threadpool_limits(config.threads):
-        for q in _quarters(frames, years):
-            rows = _constant(quarter_rows(frames, q, config, labelled=False),
-                             models.empty_columns)
-            out.append(pd.DataFrame({
-                PERSON: rows[PERSON].to_numpy(), "offering_id": rows["offering_id"].to_numpy(),
-                "p_withdraw_prestart": 1.0 - models.prestart.predict_proba(rows),
-                "p_withdraw_early": 1.0 - models.early.predict_proba(rows),
-            }))
+        out = [_predict_quarter(models, frames, config, q) for q in _quarters(frames, years)]
     return pd.concat(out, ignore_index=True)
+
+
+def predict_walk_forward(frames, config: ModelConfig, years: tuple[int, ...] = TEST_YEARS,
+                         progress=None) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """Predictions for the test years' quarters, each from models retrained on its
+    ``known_quarters`` and calibrated on the latest of them; also quarter -> training quarters.
+
+    Raises:
+        ValueError: when a test quarter has no earlier quarter with known outcomes.
+    """
+    cache: dict[str, pd.DataFrame] = {}
+    out, trained_on = [], {}
+    quarters = _quarters(frames, years)
+    for i, q in enumerate(quarters):
+        train = known_quarters(frames, q)
+        if not train:
+            raise ValueError(f"no presentation had ended before {q}: nothing to learn from")
+        if progress:
+            progress(f"{q}: training on {', '.join(train)}", i / len(quarters))
+        models = fit_models(frames, config, train, calibration="recent", rows=cache)
+        with threadpool_limits(config.threads):
+            out.append(_predict_quarter(models, frames, config, q))
+        trained_on[q] = train
+    return pd.concat(out, ignore_index=True), trained_on
 
 
 def to_oulad_ids(preds: pd.DataFrame, student_ids: pd.Series, key: bytes) -> pd.DataFrame:
@@ -188,15 +239,20 @@ def to_oulad_ids(preds: pd.DataFrame, student_ids: pd.Series, key: bytes) -> pd.
     return out.reset_index(drop=True)
 
 
-def run_oulad(data: Path, folder: Path, config: ModelConfig | None = None) -> pd.DataFrame:
-    """The whole path: adapter, import, model frames, fit on 2013, predict 2014."""
+def run_oulad(data: Path, folder: Path, config: ModelConfig | None = None,
+              protocol: str = "walk-forward", progress=None) -> pd.DataFrame:
+    """The whole path: adapter, import, model frames, train, predict 2014 (see ``PROTOCOLS``)."""
     from service.model_inputs import load_model_frames
 
+    if protocol not in PROTOCOLS:
+        raise ValueError(f"protocol must be one of {PROTOCOLS}, not {protocol!r}")
     config = config or ModelConfig()
     ws = build_workspace(data, folder)
     frames = conform(load_model_frames(ws.engine, key=ws.key))
-    models = fit_models(frames, config)
-    preds = predict_rows(models, frames, config)
+    if protocol == "fixed":
+        preds = predict_rows(fit_models(frames, config), frames, config)
+    else:
+        preds, _ = predict_walk_forward(frames, config, progress=progress)
     students = pd.read_csv(folder / "raw" / "employees.csv", dtype=str)["employee_id"]
     ws.engine.dispose()
     return to_oulad_ids(preds, students, ws.key)
