@@ -23,7 +23,9 @@ Groups are discovered with ``model.risk_groups.discover_groups`` over region, ag
 education, IMD band and disability, on P(not withdrawing) (a group is at risk when it is
 clearly below the cohort). A group *agrees* when its predicted withdrawal interval and the
 Wilson interval of its observed 2014 withdrawal rate overlap; its *excess agrees* when the same
-holds for both minus their cohort's rate. Writes ``benchmarks/results/risk_groups_oulad.json``.
+holds for both minus their cohort's rate. The walk-forward early groups also go through the
+product's risk workbook (``write_report``). Writes ``benchmarks/results/risk_groups_oulad.json``
+and ``risk_groups_oulad.xlsx``.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from pathlib import Path
 import pandas as pd
 
 RESULTS = Path(__file__).parent / "results" / "risk_groups_oulad.json"
+REPORT = RESULTS.with_suffix(".xlsx")  # the risk workbook of the walk-forward early predictions
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "oulad"
 KEYS = ["code_module", "code_presentation", "id_student"]
 ATTRIBUTES = ["region", "age_band", "highest_education", "imd_band", "disability"]
@@ -108,13 +111,19 @@ def plain_walk_forward(info: pd.DataFrame, courses: pd.DataFrame) -> pd.Series:
     return out.dropna()
 
 
-def groups_against_outcomes(people: pd.DataFrame, p_withdraw: str) -> dict:
-    """Discover groups on 1 - ``p_withdraw`` and compare each with its observed withdrawal."""
+def _discover(people: pd.DataFrame, p_withdraw: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The people as stay/stayed and the groups discovered on 1 - ``p_withdraw``."""
     from model.risk_groups import discover_groups
 
     frame = people.assign(p_stay=1.0 - people[p_withdraw], stayed=1 - people["withdrew"])
     groups = discover_groups(frame, "p_stay", actual_col="stayed", attributes=ATTRIBUTES,
                              **DISCOVERY)
+    return frame, groups
+
+
+def groups_against_outcomes(people: pd.DataFrame, p_withdraw: str) -> dict:
+    """Discover groups on 1 - ``p_withdraw`` and compare each with its observed withdrawal."""
+    _, groups = _discover(people, p_withdraw)
     org_pred, org_seen = float(people[p_withdraw].mean()), float(people["withdrew"].mean())
     rows = []
     for _, g in groups.iterrows():
@@ -135,6 +144,37 @@ def groups_against_outcomes(people: pd.DataFrame, p_withdraw: str) -> dict:
             "observed_higher_than_cohort": sum(r["observed_withdrawal"][0] > org_seen
                                                for r in rows),
             "detail": rows}
+
+
+def write_report(people: pd.DataFrame, p_withdraw: str, path: Path, language: str = "en",
+                 threshold: int = 10) -> dict:
+    """The product's risk workbook for these groups: the discovered groups with the playbook's
+    interventions, and predicted vs observed completion (1 - withdrawal) per presentation
+    quarter by highest education; nothing under ``threshold`` people is shown."""
+    from openpyxl import load_workbook
+
+    from model.playbook import annotate_groups
+    from model.trend import participation_trend
+    from service.adapters.oulad import presentation_start
+    from service.reports.risk_report import write_risk_report
+
+    frame, groups = _discover(people, p_withdraw)
+    quarter = {p: f"{presentation_start(p).year}Q{(presentation_start(p).month - 1) // 3 + 1}"
+               for p in frame["code_presentation"].unique()}
+    history = pd.DataFrame({"person_key": frame["person_key"],
+                            "quarter": frame["code_presentation"].map(quarter),
+                            "predicted": frame["p_stay"], "actual": frame["stayed"],
+                            "highest_education": frame["highest_education"]})
+    trend = participation_trend(history, by="highest_education", threshold=threshold)
+    write_risk_report(annotate_groups(groups), trend, path, language=language,
+                      threshold=threshold)
+    book = load_workbook(path, read_only=True)
+    sheets = {ws.title: ws.max_row for ws in book.worksheets}
+    book.close()
+    return {"file": path.name, "sheets": sheets, "groups": len(groups),
+            "trend_cells_hidden": int(trend["suppressed"].sum()),
+            "trend": [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items()}
+                      for r in trend[trend["group"] == "(all)"].to_dict("records")]}
 
 
 def _people(info: pd.DataFrame, engine: pd.DataFrame, plain: pd.Series) -> pd.DataFrame:
@@ -165,6 +205,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
     info = pd.read_csv(args.data / "studentInfo.csv", dtype={"id_student": str})
     courses = pd.read_csv(args.data / "courses.csv", dtype=str)
     info["withdrew"] = (info["final_result"] == "Withdrawn").astype(int)
@@ -184,6 +225,8 @@ def main(argv: list[str] | None = None) -> dict:
             "engine": groups_against_outcomes(people, "p_withdraw_prestart"),
             "engine_early": groups_against_outcomes(people, "p_withdraw_early"),
             "plain": groups_against_outcomes(people, "p_plain")}
+        if protocol == "walk-forward":
+            result["report"] = write_report(people, "p_withdraw_early", REPORT)
     result["seconds"] = round(time.perf_counter() - started, 1)
     for protocol, res in result["protocols"].items():
         print(f"== {protocol}: mean predicted / observed withdrawal by presentation")
@@ -201,7 +244,10 @@ def main(argv: list[str] | None = None) -> dict:
                 print(f"      {d['people']:5d} pred {mid:.3f} [{lo:.3f}, {hi:.3f}] obs {omid:.3f} "
                       f"[{olo:.3f}, {ohi:.3f}] {'ok ' if d['agrees'] else 'NO '}"
                       f"{'ok ' if d['excess_agrees'] else 'NO '}{d['rule'][:80]}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    r = result["report"]
+    print(f"== risk workbook {r['file']}: {r['groups']} groups, sheets {r['sheets']}; "
+          f"predicted / observed completion by quarter: "
+          + ", ".join(f"{t['quarter']} {t['predicted']:.3f}/{t['actual']:.3f}" for t in r["trend"]))
     RESULTS.write_text(json.dumps(result, indent=2), encoding="utf-8")
     return result
 

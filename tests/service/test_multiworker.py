@@ -19,6 +19,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from benchmarks.serve_latency import stop_server
 from service.settings import get_settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -109,11 +110,7 @@ def two_workers(pg_workspace):
     try:
         yield f"http://{HOST}:{port}/api/v1", proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
 
 
 def _workers(base: str, headers: dict, proc, version: str) -> dict[str, httpx.Client]:

@@ -4,7 +4,7 @@ unchanged by anything the predictions may not know (leak guard), moved by what t
 import pandas as pd
 import pytest
 
-from service.oulad import run_oulad
+from service.oulad import known_quarters, run_oulad
 
 KEYS = ["code_module", "code_presentation", "id_student"]
 
@@ -63,3 +63,16 @@ def test_missing_the_first_assessment_raises_the_early_risk_only(base, write_oul
     changed = _run(write_oulad, tmp_path, edit)
     pd.testing.assert_series_equal(changed["p_withdraw_prestart"], base["p_withdraw_prestart"])
     assert changed["p_withdraw_early"].mean() > base["p_withdraw_early"].mean() + 0.05
+
+
+def test_a_quarter_learns_only_from_quarters_whose_presentations_had_all_ended():
+    offerings = pd.DataFrame({
+        "offering_id": ["A-2013B", "B-2013B", "A-2013J", "A-2014B", "A-2014J"],
+        "program_id": ["A", "B", "A", "A", "A"],
+        "start_date": ["2013-02-01", "2013-02-01", "2013-10-01", "2014-02-01", "2014-10-01"],
+        # B-2013B runs into 2013Q4: 2013Q1 is not known when 2013J starts.
+        "end_date": ["2013-09-28", "2013-10-09", "2014-06-26", "2014-09-30", "2015-06-27"]})
+    frames = {"offerings": offerings}
+    assert known_quarters(frames, "2013Q4") == []
+    assert known_quarters(frames, "2014Q1") == ["2013Q1"]
+    assert known_quarters(frames, "2014Q4") == ["2013Q1", "2013Q4", "2014Q1"]

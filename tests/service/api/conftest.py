@@ -270,12 +270,25 @@ def headers(client, api_world):
             "head_bkpsdm": login(client, "head_bkpsdm")}
 
 
+def wait_built(client: TestClient, plan_id: str, headers: dict, limit: float = 240.0) -> dict:
+    """Poll a plan until it is no longer building (bounded by ``limit`` seconds)."""
+    deadline = time.monotonic() + limit
+    while True:
+        r = client.get(f"/api/v1/plans/{plan_id}", headers=headers)
+        assert r.status_code == 200, r.text
+        if r.json()["status"] != "building":
+            return r.json()
+        assert time.monotonic() < deadline, f"plan {plan_id} still building after {limit} s"
+        time.sleep(0.2)
+
+
 @pytest.fixture(scope="session")
 def kit():
     """Helpers and sample ids for tests (test modules cannot import conftest)."""
     from types import SimpleNamespace
 
-    return SimpleNamespace(FakeSource=FakeSource, FakeRecommender=FakeRecommender, login=login, bearer=bearer,
+    return SimpleNamespace(FakeSource=FakeSource, FakeRecommender=FakeRecommender, login=login,
+                           bearer=bearer, wait_built=wait_built,
                            HEALTH=HEALTH, BKPSDM=BKPSDM, SITI=SITI, ANDI=ANDI, FORMULA=FORMULA,
                            BUDI=BUDI, RUDI=RUDI, PASSWORD=PASSWORD)
 

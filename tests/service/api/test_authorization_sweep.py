@@ -27,7 +27,6 @@ import io
 import json
 import re
 import shutil
-import time
 import zipfile
 from collections import Counter
 from urllib.parse import quote_plus, unquote
@@ -227,17 +226,6 @@ def role_gate(ctx) -> str | None:
 
 
 # ---------------------------------------------------------------------------------- the world
-def _wait_built(client, plan_id: str, headers: dict, limit: float = 240.0) -> dict:
-    deadline = time.monotonic() + limit
-    while True:
-        r = client.get(f"{API}/plans/{plan_id}", headers=headers)
-        assert r.status_code == 200, r.text
-        if r.json()["status"] != "building":
-            return r.json()
-        assert time.monotonic() < deadline, f"plan {plan_id} still building"
-        time.sleep(0.3)
-
-
 @pytest.fixture(scope="module")
 def sweep(real_world, api_settings, tmp_path_factory, kit):
     """A private copy of ``real_world`` served by the app, users of every role for two units
@@ -273,7 +261,7 @@ def sweep(real_world, api_settings, tmp_path_factory, kit):
                                                       "exclude_employee": excluded},
                                 headers=analyst)
             assert r.status_code == 202, r.text
-            plan = _wait_built(app_client, r.json()["plan_id"], analyst)
+            plan = kit.wait_built(app_client, r.json()["plan_id"], analyst)
             assert plan["status"] == "draft", plan
             lines = Counter(line["unit"] for line in plan["lines"])
             (unit_a, _), (unit_b, _) = lines.most_common(2)

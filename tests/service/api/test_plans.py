@@ -15,18 +15,6 @@ PASSWORD = "correct-horse-battery"
 BUILD_WAIT_S = 180.0
 
 
-def wait_built(client, pid: str, headers: dict) -> dict:
-    """Poll the plan until it is no longer building (bounded)."""
-    deadline = time.monotonic() + BUILD_WAIT_S
-    while True:
-        r = client.get(f"/api/v1/plans/{pid}", headers=headers)
-        assert r.status_code == 200, r.text
-        if r.json()["status"] != "building":
-            return r.json()
-        assert time.monotonic() < deadline, f"plan {pid} still building after {BUILD_WAIT_S} s"
-        time.sleep(0.2)
-
-
 def start(client, body: dict, headers: dict) -> str:
     r = client.post("/api/v1/plans", json=body, headers=headers)
     assert r.status_code == 202, r.text
@@ -65,7 +53,7 @@ def plan_api(plan_workspace, api_settings):
 
 
 @pytest.mark.slow
-def test_roles_on_the_plan_lifecycle(plan_api):
+def test_roles_on_the_plan_lifecycle(plan_api, kit):
     client, h, head_unit = plan_api
     body = {"budget_idr": 15_000_000, "time_limit_s": 10}
     assert client.post("/api/v1/plans", json=body).status_code == 401
@@ -79,7 +67,7 @@ def test_roles_on_the_plan_lifecycle(plan_api):
     assert client.post("/api/v1/plans", json={**body, "exclude_employee": ["nobody"]},
                        headers=h["analyst1"]).status_code == 422
     pid = start(client, body, h["analyst1"])
-    plan = wait_built(client, pid, h["analyst1"])
+    plan = kit.wait_built(client, pid, h["analyst1"])
     lines = plan["lines"]
     assert plan["status"] == "draft" and plan["message"] is None and plan["progress"] is None
     assert lines and plan["cost_idr"] <= 15_000_000 and plan["summary"]["status"] == "optimal"
@@ -113,11 +101,11 @@ def test_roles_on_the_plan_lifecycle(plan_api):
 
 
 @pytest.mark.slow
-def test_a_build_that_fails_shows_failed_with_the_reason(plan_api):
+def test_a_build_that_fails_shows_failed_with_the_reason(plan_api, kit):
     client, h, _head_unit = plan_api
     pid = start(client, {"budget_idr": 15_000_000, "time_limit_s": 10,
                          "min_unit_share": {"Dinas Tidak Ada": 0.2}}, h["analyst1"])
-    plan = wait_built(client, pid, h["analyst1"])
+    plan = kit.wait_built(client, pid, h["analyst1"])
     assert plan["status"] == "failed" and plan["lines"] == [] and plan["summary"] is None
     assert "min_unit_share names unit(s) with no candidates" in plan["message"]
     listed = {p["plan_id"]: p["status"] for p in client.get("/api/v1/plans",
@@ -129,7 +117,7 @@ def test_a_build_that_fails_shows_failed_with_the_reason(plan_api):
 
 
 @pytest.mark.slow
-def test_a_plan_still_building_refuses_changes_then_becomes_a_draft(plan_api, monkeypatch):
+def test_a_plan_still_building_refuses_changes_then_becomes_a_draft(plan_api, monkeypatch, kit):
     from service.api.routes import plans as plan_routes
 
     client, h, head_unit = plan_api
@@ -159,7 +147,7 @@ def test_a_plan_still_building_refuses_changes_then_becomes_a_draft(plan_api, mo
             assert "still building" in call.json()["detail"]
     finally:
         release.set()
-    plan = wait_built(client, pid, h["analyst1"])
+    plan = kit.wait_built(client, pid, h["analyst1"])
     assert plan["status"] == "draft" and plan["lines"]
     mine = client.get(f"/api/v1/plans/{pid}", headers=h["head"]).json()
     assert mine["status"] == "draft" and mine["summary"] is None
