@@ -101,13 +101,13 @@ def plain_walk_forward(info: pd.DataFrame, courses: pd.DataFrame) -> pd.Series:
             raise ValueError(f"no presentation had ended before {test}")
         rows = pres == test
         if len(train) == 1:
-            model = _plain_estimator().fit(x[pres == train[0]], y[pres == train[0]])
+            estimator = _plain_estimator().fit(x[pres == train[0]], y[pres == train[0]])
         else:
             older, latest = pres.isin(train[:-1]), pres == train[-1]
             fitted = _plain_estimator().fit(x[older], y[older])
-            model = CalibratedClassifierCV(FrozenEstimator(fitted), method="sigmoid").fit(
+            estimator = CalibratedClassifierCV(FrozenEstimator(fitted), method="sigmoid").fit(
                 x[latest], y[latest])
-        out[rows] = model.predict_proba(x[rows])[:, 1]
+        out[rows] = estimator.predict_proba(x[rows])[:, 1]
     return out.dropna()
 
 

@@ -43,8 +43,8 @@ def test_recent_calibration_follows_a_shift_of_everyone_that_crossfit_misses():
     assert abs(recent.predict_proba(test).mean() - observed) < 0.04
     assert observed - crossfit.predict_proba(test).mean() > 0.1
     # Both still rank by habit: the shift moves the level, not the order.
-    for model in (recent, crossfit):
-        p = model.predict_proba(test)
+    for engagement in (recent, crossfit):
+        p = engagement.predict_proba(test)
         assert np.corrcoef(p, test["completion_rate"])[0, 1] > 0.8
 
 
