@@ -4,12 +4,13 @@
 whether the unit head trains) to the engagement model's forecast: P(reaching the JP duty this
 year), expected JP by year end and JP so far. ``group_drivers`` says which factor groups of the
 duty model lower a group's predictions; ``trend_history`` scores past quarters so the predicted
-rate at the start of each quarter can be set beside the rate actually reached that year.
+rate at the start of each quarter can be set beside the rate actually reached that year, each
+past year predicted by a model fitted before it (``duty_model_before``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -134,28 +135,77 @@ def group_drivers(duty: Any, feats: pd.DataFrame,
     return out
 
 
+def duty_model_before(recommender: Any, frames: Mapping[str, pd.DataFrame], year: str,
+                      context_at: Callable[[str], Any] | None = None) -> Any | None:
+    """A duty model fitted the way ``recommender``'s was (same settings and training window),
+    on the quarters before ``year`` only: what a model serving in ``year`` could have known.
+
+    Returns None when those quarters hold no examples of both outcomes.
+    """
+    from model.engagement import DutyModel
+    from model.training_data import QuarterData, duty_examples, training_quarters
+
+    cfg = recommender.config
+    context_at = context_at or (lambda q: recommender.context(frames, q))
+    jp = yearly_jp(frames)
+    parts = []
+    for t in training_quarters(f"{year}Q1", cfg.train_quarters):
+        ctx = context_at(t)
+        if len(ctx.people):
+            parts.append(duty_examples(QuarterData(ctx.snap, ctx.people, None, pd.DataFrame()), jp))
+    if not parts:
+        return None
+    examples = pd.concat(parts, ignore_index=True)
+    if examples["reached"].nunique() < 2:
+        return None
+    return DutyModel(seed=cfg.seed).fit(examples)
+
+
 def trend_history(recommender: Any, frames: Mapping[str, pd.DataFrame], as_of: str,
-                  quarters: int = 8, active_only: bool = True) -> pd.DataFrame:
+                  quarters: int = 8, active_only: bool = True,
+                  out_of_time: bool = True) -> pd.DataFrame:
     """Predicted and actual duty attainment for each of the ``quarters`` quarters before ``as_of``.
 
-    The prediction is the duty model's P(reach) from the snapshot at the start of the quarter;
-    the actual is whether the person's JP that year reached their duty, NA while the year
-    has not ended by ``as_of``. Past years are in-sample for a model trained on them.
+    The prediction is P(reach) from the snapshot at the start of the quarter; the actual is
+    whether the person's JP that year reached their duty, NA while the year has not ended by
+    ``as_of``. With ``out_of_time`` (default) a quarter of an ended year is predicted by
+    ``duty_model_before`` that year, never by a model that learned from the year's outcomes (the
+    serving model did, so its "prediction" of a past year would look better than any forecast
+    can); a quarter with no earlier year to learn from is left out. Quarters of the running
+    year use the serving model.
 
     Returns:
         Columns ``person_key``, ``quarter``, ``predicted``, ``actual``, one row per person
         present at the start of each quarter.
     """
     jp = yearly_jp(frames)
+    contexts: dict[str, Any] = {}
+
+    def context_at(q: str) -> Any:
+        if q not in contexts:
+            contexts[q] = recommender.context(frames, q)
+        return contexts[q]
+
+    shown = [qt.shift(as_of, -i) for i in range(quarters, 0, -1)]
+    ended_years = sorted({q[:4] for q in shown if int(q[:4]) < int(as_of[:4])})
+    before = ({y: duty_model_before(recommender, frames, y, context_at) for y in ended_years}
+              if out_of_time else {})
     rows = []
-    for i in range(quarters, 0, -1):
-        q = qt.shift(as_of, -i)
-        ctx = recommender.context(frames, q)
+    for q in shown:
+        ctx = context_at(q)
         eng = people_frame(recommender, ctx, active_only)
         ended = int(q[:4]) < int(as_of[:4])
+        predicted = eng["p_reach"].to_numpy()
+        if ended and out_of_time:
+            duty = before[q[:4]]
+            if duty is None:
+                continue
+            predicted = duty.predict_proba(ctx.people.loc[eng[PERSON]])
         index = pd.MultiIndex.from_arrays([eng[PERSON], [q[:4]] * len(eng)])
         got = pd.Series(jp.reindex(index).to_numpy(), dtype=float).fillna(0.0)
         actual = (got.to_numpy() >= eng["jp_duty"].to_numpy()).astype(float)
-        rows.append(pd.DataFrame({PERSON: eng[PERSON], "quarter": q, "predicted": eng["p_reach"],
+        rows.append(pd.DataFrame({PERSON: eng[PERSON], "quarter": q, "predicted": predicted,
                                   "actual": actual if ended else np.nan}))
+    if not rows:
+        return pd.DataFrame(columns=[PERSON, "quarter", "predicted", "actual"])
     return pd.concat(rows, ignore_index=True)

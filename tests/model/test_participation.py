@@ -24,3 +24,45 @@ def test_recent_form_says_e_learning_majority_form_or_none():
                                         "2025Q1", "2020Q1"]})
     form = recent_form(history, programs, "2025Q4", pd.Index(["a", "b", "c", "d", "e"]))
     assert list(form) == ["e_learning", "klasikal", "non_klasikal", "none", "none"]
+
+
+def test_a_past_year_is_predicted_by_a_model_that_never_saw_its_outcomes(recommender, frames,
+                                                                          as_of):
+    from model.participation import duty_model_before, trend_history
+    from model.snapshot import conform
+
+    history = trend_history(recommender, frames, as_of, quarters=8)
+    year = "2025"
+    past = history[history["quarter"].str.startswith(year)]
+    assert len(past) and past["actual"].notna().all()
+    duty = duty_model_before(recommender, frames, year)
+    q = past["quarter"].iloc[0]
+    ctx = recommender.context(frames, q)
+    rows = past[past["quarter"] == q]
+    expected = duty.predict_proba(ctx.people.loc[rows["person_key"]])
+    np.testing.assert_allclose(rows["predicted"].to_numpy(), expected)
+    # The serving model learned from 2025's outcomes: its "prediction" of 2025 is another one.
+    serving = recommender.duty_.predict_proba(ctx.people.loc[rows["person_key"]])
+    assert np.abs(serving - expected).max() > 0.01
+
+    # Rewriting every outcome of 2025 and later does not move the model for 2025.
+    f = conform(frames)
+    enr = f["enrollments"].copy()
+    later = enr["quarter"] >= f"{year}Q1"
+    enr.loc[later, "status"] = "dropped"
+    enr.loc[later, "jp_earned"] = 0.0
+    rewritten = duty_model_before(recommender, {**f, "enrollments": enr}, year)
+    np.testing.assert_allclose(rewritten.predict_proba(ctx.people.loc[rows["person_key"]]),
+                               expected)
+
+
+def test_a_year_with_no_earlier_year_to_learn_from_is_left_out(recommender, frames, as_of):
+    from model.participation import trend_history
+
+    first = min(frames["enrollments"]["quarter"].dropna())
+    history = trend_history(recommender, frames, as_of, quarters=12)
+    assert (history["quarter"] >= first).all()
+    ended = history[history["actual"].notna()]
+    assert not ended.empty
+    in_sample = trend_history(recommender, frames, as_of, quarters=12, out_of_time=False)
+    assert set(in_sample["quarter"]) > set(history["quarter"])
