@@ -15,6 +15,14 @@ def test_a_folder_without_oulad_files_is_refused(tmp_path, data_dir):
     assert not (tmp_path / "p.csv").exists()
 
 
+def test_an_unknown_protocol_is_refused_before_any_work(tmp_path, data_dir):
+    result = CliRunner().invoke(app, ["oulad", "--data", str(tmp_path), "--out",
+                                      str(tmp_path / "p.csv"), "--protocol", "random"])
+    assert result.exit_code == 2
+    assert "walk-forward" in result.output and "fixed" in result.output
+    assert not (tmp_path / "p.csv").exists()
+
+
 @pytest.mark.slow
 def test_predictions_are_written_and_the_user_workspace_is_untouched(oulad_slice, tmp_path,
                                                                       data_dir):
