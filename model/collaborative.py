@@ -4,6 +4,8 @@
 a user's scores are ``x_u @ W`` (fold-in), so anyone with a history, seen in ``fit`` or not,
 gets scores, and unknown items in a history are ignored.
 
+The weight solvers are in ``model.item_weights``.
+
 - ``ease`` (Steck 2019): ``W = I - P / diag(P)``, ``P = (X'X + l2 I)^-1``, zero diagonal;
   dense float32, for catalogues up to ``max_dense_items``. ``l2="auto"`` picks l2 on a
   held-out fifth of the training interactions (nDCG@10) when the catalogue is small enough.
@@ -24,12 +26,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.linalg import lapack
+
+from model.item_weights import (FALLBACK_L2, L2_GRID, chunk_rows, ease_weights, knn_weights,
+                                select_l2)
 
 METHODS = ("auto", "ease", "knn", "popular")
-L2_GRID = (5.0, 10.0, 20.0, 40.0, 80.0, 160.0, 320.0, 640.0, 1280.0)
-FALLBACK_L2 = 500.0  # Steck's ML-20M value, used when the catalogue is too big to tune on
-_BUDGET_BYTES = 256 * 1024**2  # bound of each dense block (user or item chunk)
 
 Progress = Callable[[str], None]
 
@@ -114,7 +115,7 @@ class ItemCF:
             self.l2_ = float(self.l2) if self.l2 != "auto" else FALLBACK_L2
             if self.l2 == "auto" and n_items <= self.tune_max_items:
                 say(f"choosing l2 on held-out interactions ({n_items:,} items)")
-                self.l2_ = _select_l2(X, L2_GRID, self.random_state)
+                self.l2_ = select_l2(X, L2_GRID, self.random_state)
             say(f"fitting EASE (l2={self.l2_:g}, {n_items:,} items)")
             self.weights_ = ease_weights(X, self.l2_)
         elif self.method_ == "knn":
@@ -154,7 +155,7 @@ class ItemCF:
         order = np.argsort(rows, kind="stable")
         uniq, starts = np.unique(rows[order], return_index=True)
         bounds = np.append(starts, len(order))
-        step = _chunk_rows(X.shape[1])
+        step = chunk_rows(X.shape[1])
         for a in range(0, len(uniq), step):
             block = self._score_rows(X[uniq[a : a + step]])
             sel = order[bounds[a] : bounds[min(a + step, len(uniq))]]
@@ -177,7 +178,7 @@ class ItemCF:
         user_ids, X = self._history_matrix(histories)
         n_users, n_items = X.shape
         k_eff = min(k, n_items)
-        step = _chunk_rows(n_items)
+        step = chunk_rows(n_items)
         users, items, ranks, scores = [], [], [], []
         for a in range(0, n_users, step):
             say(f"recommending: {a:,}/{n_users:,} users")
@@ -304,62 +305,6 @@ class ItemCF:
         return out.astype(np.float32, copy=False)
 
 
-def ease_weights(X: sp.csr_matrix, l2: float) -> np.ndarray:
-    """EASE weights ``I - P / diag(P)`` with ``P = (X'X + l2 I)^-1`` (float32, zero diagonal)."""
-    return _ease_from_gram((X.T @ X).toarray().astype(np.float32), l2, overwrite=True)
-
-
-def _ease_from_gram(gram: np.ndarray, l2: float, overwrite: bool = False) -> np.ndarray:
-    gram = gram if overwrite else gram.copy()
-    gram[np.diag_indices_from(gram)] += np.float32(l2)
-    chol, info = lapack.spotrf(gram, lower=False, overwrite_a=True, clean=False)
-    if info != 0:
-        raise np.linalg.LinAlgError(f"X'X + l2 I is not positive definite (lapack info {info})")
-    inv, info = lapack.spotri(chol, lower=False, overwrite_c=True)
-    if info != 0:
-        raise np.linalg.LinAlgError(f"inverting X'X + l2 I failed (lapack info {info})")
-    return _ease_from_inverse(np.triu(inv) + np.triu(inv, 1).T)
-
-
-def _ease_from_inverse(inv: np.ndarray) -> np.ndarray:
-    weights = inv / (-np.diag(inv))[None, :]
-    np.fill_diagonal(weights, 0.0)
-    return weights.astype(np.float32, copy=False)
-
-
-def knn_weights(X: sp.csr_matrix, neighbours: int, shrink: float, alpha: float) -> sp.csr_matrix:
-    """Sparse item x item similarities, the ``neighbours`` best per row, built in item chunks.
-
-    Only co-occurring pairs are ever materialised, so memory follows the data, not items^2.
-    """
-    n_items = X.shape[1]
-    sq = np.asarray(X.multiply(X).sum(axis=0), dtype=np.float64).ravel()
-    left, right = sq**alpha, sq ** (1.0 - alpha)
-    Xt = X.T.tocsr()
-    rows, cols, vals = [], [], []
-    step = _chunk_rows(n_items, copies=4)
-    for a in range(0, n_items, step):
-        co = (Xt[a : a + step] @ X).tocsr()
-        r = np.repeat(np.arange(co.shape[0]), np.diff(co.indptr))
-        sim = (co.data / (left[a + r] * right[co.indices] + shrink)).astype(np.float32)
-        sim[a + r == co.indices] = 0.0
-        chosen = np.ones(len(sim), dtype=bool)
-        for row in np.flatnonzero(np.diff(co.indptr) > neighbours):
-            lo, hi = co.indptr[row], co.indptr[row + 1]
-            best = np.argpartition(sim[lo:hi], hi - lo - neighbours)[hi - lo - neighbours :]
-            chosen[lo:hi] = False
-            chosen[lo + best] = True
-        chosen &= sim > 0
-        rows.append(a + r[chosen])
-        cols.append(co.indices[chosen])
-        vals.append(sim[chosen])
-    return sp.csr_matrix(
-        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-        shape=(n_items, n_items),
-        dtype=np.float32,
-    )
-
-
 def fit_recommend(
     interactions: pd.DataFrame,
     k: int = 10,
@@ -392,42 +337,6 @@ def _top_k(block: np.ndarray, k: int, pop_rank: np.ndarray) -> np.ndarray:
     vals = np.take_along_axis(block, top, axis=1)
     order = np.lexsort((pop_rank[top], -vals), axis=1)
     return np.take_along_axis(top, order, axis=1)
-
-
-def _select_l2(X: sp.csr_matrix, grid: tuple[float, ...], seed: int) -> float:
-    """The l2 of ``grid`` with the best nDCG@10 on a random fifth of each user's items."""
-    rng = np.random.default_rng(seed)
-    X = X.tocoo()
-    lengths = np.bincount(X.row, minlength=X.shape[0])
-    held = (rng.random(X.nnz) < 0.2) & (lengths[X.row] >= 5)
-    fit_part = sp.csr_matrix((X.data[~held], (X.row[~held], X.col[~held])), shape=X.shape)
-    truth = sp.csr_matrix((np.ones(held.sum(), np.float32), (X.row[held], X.col[held])), shape=X.shape)
-    users = np.flatnonzero(np.diff(truth.indptr) > 0)
-    if len(users) < 20:  # too little to compare on: stay with the robust co-occurrence end
-        return FALLBACK_L2
-    users = np.sort(rng.permutation(users)[:3000])
-    k = min(10, X.shape[1])
-    discount = 1.0 / np.log2(np.arange(2, k + 2))
-    gram = (fit_part.T @ fit_part).toarray().astype(np.float32)
-    history = fit_part[users]
-    r, c = history.nonzero()
-    best, best_ndcg = grid[0], -1.0
-    for l2 in grid:
-        block = np.asarray(history @ _ease_from_gram(gram, l2))
-        block[r, c] = -np.inf
-        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
-        top = np.take_along_axis(top, np.argsort(-np.take_along_axis(block, top, 1), 1), 1)
-        hits = np.asarray(truth[users][np.arange(len(users))[:, None], top].todense()) > 0
-        n_true = np.minimum(np.diff(truth[users].indptr), k)
-        ideal = np.cumsum(discount)[n_true - 1]
-        ndcg = float(((hits * discount).sum(axis=1) / ideal).mean())
-        if ndcg > best_ndcg + 1e-9:
-            best, best_ndcg = l2, ndcg
-    return best
-
-
-def _chunk_rows(n_cols: int, copies: int = 3) -> int:
-    return max(1, _BUDGET_BYTES // (4 * copies * max(n_cols, 1)))
 
 
 def _check_columns(frame: pd.DataFrame, columns: list[str], name: str = "interactions") -> None:
