@@ -9,9 +9,9 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.frozen import FrozenEstimator
 
-from model.features import (PAIR_FEATURES, PERSON_FEATURES, REGISTRATION_FEATURES,
-                            categorical_mask, category_codes, encode, encode_array,
+from model.encoding import (categorical_mask, category_codes, encode, encode_array,
                             learn_categories, observed_columns)
+from model.features import PAIR_FEATURES, PERSON_FEATURES, REGISTRATION_FEATURES
 
 COMPLETION_FEATURES = PERSON_FEATURES + PAIR_FEATURES + REGISTRATION_FEATURES
 DUTY_FEATURES = PERSON_FEATURES

@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from model.features import (PAIR_FEATURES, PERSON_FEATURES, categorical_mask, category_codes,
-                            encode, encode_array, learn_categories, observed_columns)
+from model.encoding import (categorical_mask, category_codes, encode, encode_array,
+                            learn_categories, observed_columns)
+from model.features import PAIR_FEATURES, PERSON_FEATURES
 
 RANKER_FEATURES = PERSON_FEATURES + PAIR_FEATURES
 # Closing more of a person's competency gap never makes a program less relevant, and a
