@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> dict:
     from service.api.app import create_app
     from service.api.settings import ApiSettings
     from service.auth import tokens
-    from service.model_serving import RegistrySource
+    from service.model_source import RegistrySource
     from service.plans import builds
     from service.retrain_jobs import JOB
     from service.settings import get_settings

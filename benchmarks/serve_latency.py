@@ -97,7 +97,7 @@ def prepare_user_and_ids(data_dir: Path, n: int) -> tuple[str, list[str]]:
 def model_recommend_ms(data_dir: Path, ids: list[str]) -> dict:
     """In-process time of the model's ``recommend`` for one person (no HTTP, no cache)."""
     from service.model_inputs import load_model_frames
-    from service.model_serving import RegistrySource
+    from service.model_source import RegistrySource
     from service.pseudonym import load_key, person_key
     from service.settings import get_settings
     from service.storage.engine import get_engine

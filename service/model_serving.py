@@ -5,33 +5,21 @@ facts). A request takes the current object once and uses it to the end, so a swa
 a request in flight. A background thread polls the registry's champion alias and the data
 version; a new champion is loaded, verified and swapped in, and changed data rebuilds the
 Context. A version that fails to load (checksum, corrupt pickle, anything) is reported in
-``status()`` while the old model keeps serving.
+``status()`` while the old model keeps serving. Versions come from a ``ModelSource``
+(``service.model_source``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import tempfile
 import threading
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any, Callable, Mapping, Protocol
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Mapping
+
+from service.model_source import Loaded, ModelSource
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """What a source returns for one version."""
-
-    recommender: Any
-    version: str
-    run_id: str
-    sha256: str
-    metrics: dict[str, float] = field(default_factory=dict)
-    card_markdown: str | None = None
-    card_html: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,59 +57,6 @@ class ServingStatus:
     last_error: str | None
     last_error_at: dt.datetime | None
     last_check_at: dt.datetime | None
-
-
-class ModelSource(Protocol):
-    """Where versions come from (the MLflow registry, or a fake in tests)."""
-
-    def champion(self) -> str: ...
-
-    def load(self, version: str) -> Loaded: ...
-
-
-class RegistrySource:
-    """The MLflow registry: champion alias, checksum-verified artifact, metrics and card."""
-
-    def __init__(self, tracking_uri: str, artifact_root: Path | None = None):
-        self.tracking_uri, self.artifact_root = tracking_uri, artifact_root
-        self._client = None
-
-    def _get_client(self):
-        from model import registry
-
-        if self._client is None:
-            self._client = registry.client_for(self.tracking_uri, self.artifact_root)
-        return self._client
-
-    def champion(self) -> str:
-        from model import registry
-
-        return str(registry.version_info(self._get_client(), registry.CHAMPION).version)
-
-    def load(self, version: str) -> Loaded:
-        from model import registry
-
-        client = self._get_client()
-        recommender, info = registry.load_version(client, version)
-        metrics = dict(client.get_run(info.run_id).data.metrics)
-        cards = {}
-        for ext in ("md", "html"):
-            try:
-                cards[ext] = self._artifact_text(info.run_id, f"model_card/model_card.{ext}")
-            except Exception as exc:  # a missing card must not stop serving
-                log.warning("model card %s of version %s unavailable: %s", ext, version,
-                            type(exc).__name__)
-        return Loaded(recommender, str(info.version), info.run_id, info.sha256, metrics,
-                      cards.get("md"), cards.get("html"))
-
-    def _artifact_text(self, run_id: str, path: str) -> str:
-        import mlflow
-
-        with tempfile.TemporaryDirectory() as tmp:
-            local = mlflow.artifacts.download_artifacts(run_id=run_id, artifact_path=path,
-                                                        dst_path=tmp,
-                                                        tracking_uri=self.tracking_uri)
-            return Path(local).read_text(encoding="utf-8")
 
 
 def _now() -> dt.datetime:

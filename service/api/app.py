@@ -22,7 +22,8 @@ from service.api.settings import ApiSettings, get_api_settings
 from service.auth.rate_limit import LoginRateLimiter
 from service.auth.tokens import secret_from_file
 from service.model_inputs import load_model_frames
-from service.model_serving import ModelServer, ModelSource, RegistrySource
+from service.model_serving import ModelServer
+from service.model_source import ModelSource, RegistrySource
 from service.pseudonym import load_key
 from service.settings import get_settings
 from service.web.mounting import mount as mount_web

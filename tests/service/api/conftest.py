@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from model.registry import ChecksumError
-from service.model_serving import Loaded
+from service.model_source import Loaded
 
 
 def unit_hash(*parts: str) -> float:

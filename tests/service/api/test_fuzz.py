@@ -44,7 +44,7 @@ def fuzz_world(real_world, api_settings, tmp_path_factory):
     from service import retraining
     from service.api.app import create_app
     from service.auth import tokens
-    from service.model_serving import RegistrySource
+    from service.model_source import RegistrySource
     from service.plans import builds
     from service.storage.engine import get_engine
 

@@ -30,7 +30,7 @@ def plan_api(plan_workspace, api_settings):
 
     from service.api.app import create_app
     from service.auth.users import create_user
-    from service.model_serving import RegistrySource
+    from service.model_source import RegistrySource
     from service.settings import get_settings
     from service.storage.engine import get_engine
     from service.storage.schema import CANONICAL
