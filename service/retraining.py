@@ -29,7 +29,6 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import getpass
-import hashlib
 import json
 import os
 import signal
@@ -38,8 +37,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-import numpy as np
-import pandas as pd
 import sqlalchemy as sa
 
 from model import quarters as qt
@@ -52,8 +49,8 @@ from model.gates import (DataValidationError, GateConfig, GateResult, check_data
                          evaluate_gates)
 from model.model_card import render_html, render_markdown
 from model.recommender import Recommender
-from model.snapshot import Frames, conform
 from service.model_inputs import load_model_frames
+from service.retrain_inputs import config_digest, data_fingerprint, frames_until
 from service.settings import get_settings
 from service.training import flat_metrics, signature_example
 
@@ -111,39 +108,6 @@ def retrain_lock(folder: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def frames_until(frames: dict[str, pd.DataFrame], quarter: str) -> Frames:
-    """The data as of the end of ``quarter``: later enrollments and assessments are dropped,
-    offerings are kept up to the end of the next quarter (the planned catalogue served)."""
-    f = conform(frames)
-    end = pd.Timestamp(qt.quarter_end(quarter))
-    cut = Frames(f)
-    cut["enrollments"] = f["enrollments"][f["enrollments"]["quarter"] <= quarter].reset_index(drop=True)
-    serve_end = pd.Timestamp(qt.quarter_end(qt.shift(quarter, 1)))
-    off = f["offerings"]
-    cut["offerings"] = off[off["start_date"].isna() | (off["start_date"] <= serve_end)]
-    ass = f["competency_assessments"]
-    cut["competency_assessments"] = ass[ass["assessed_on"].isna() | (ass["assessed_on"] <= end)]
-    return cut
-
-
-def data_fingerprint(frames: dict[str, pd.DataFrame]) -> str:
-    """SHA-256 over every table's columns and rows (row order does not matter)."""
-    h = hashlib.sha256()
-    for name in sorted(frames):
-        df = frames[name]
-        cols = sorted(map(str, df.columns))
-        h.update(f"{name}:{'|'.join(cols)}:{len(df)}".encode())
-        rows = pd.util.hash_pandas_object(df[cols].astype("string"), index=False).to_numpy()
-        h.update(np.sort(rows).tobytes())
-    return h.hexdigest()[:32]
-
-
-def config_digest(config: ModelConfig) -> str:
-    """A short digest of the model configuration."""
-    text = json.dumps(config.to_dict(), sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _now() -> str:
