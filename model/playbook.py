@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.risk_groups import ATTRIBUTE_LABELS
+from model.group_rules import ATTRIBUTE_LABELS
 
 LANGUAGES = ("id", "en")
 INTERVENTION_COLUMNS = ["intervention", "action_id", "action_en", "because_id", "because_en",

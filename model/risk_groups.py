@@ -15,42 +15,19 @@ import numpy as np
 import pandas as pd
 from sklearn.tree import DecisionTreeRegressor
 
+from model.group_rules import Conditions, attribute_values, observed_values, rule_text
 from model.group_stats import group_stats
 
 
 PERSON_KEY = "person_key"
-MISSING = "(missing)"
 DEFAULT_ATTRIBUTES = (
     "unit", "unit_kind", "job_kind", "grade_band", "age_band", "sex", "employment_type",
     "recent_form", "months_since_last_training", "head_participates", "digital_access",
 )
-# attribute -> (English label, Indonesian label), used in rule text.
-ATTRIBUTE_LABELS: dict[str, tuple[str, str]] = {
-    "unit": ("unit", "unit kerja"),
-    "unit_kind": ("unit kind", "jenis unit"),
-    "job_family": ("job family", "rumpun jabatan"),
-    "job_kind": ("job kind", "jenis jabatan"),
-    "grade_band": ("grade band", "kelompok golongan"),
-    "age_band": ("age band", "kelompok usia"),
-    "sex": ("sex", "jenis kelamin"),
-    "employment_type": ("employment type", "status kepegawaian"),
-    "recent_form": ("recent training form", "bentuk pelatihan terakhir"),
-    "months_since_last_training": ("months since last training", "bulan sejak pelatihan terakhir"),
-    "head_participates": ("unit head trains", "kepala unit ikut pelatihan"),
-    "digital_access": ("digital access", "akses digital"),
-}
-_WORDS = {
-    "en": {"and": "AND", "in": "in", "not_in": "not in", "ne": "≠", True: "yes", False: "no",
-           "all": "everyone"},
-    "id": {"and": "DAN", "in": "salah satu dari", "not_in": "bukan salah satu dari", "ne": "≠",
-           True: "ya", False: "tidak", "all": "semua pegawai"},
-}
 GROUP_COLUMNS = [
     "group_id", "rule_en", "rule_id", "conditions", "leaves", "people", "predicted",
     "predicted_low", "predicted_high", "org_predicted", "gap", "impact",
 ]
-
-Conditions = dict[str, frozenset]
 
 
 def discover_groups(
@@ -160,53 +137,6 @@ def discover_groups(
     return out
 
 
-def attribute_values(people: pd.DataFrame, attribute: str) -> pd.Series:
-    """The attribute as rules see it: missing values become ``"(missing)"``."""
-    col = people[attribute]
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        if col.isna().any():
-            col = col.cat.add_categories([MISSING]).fillna(MISSING)
-        return col
-    return col.astype(object).where(col.notna(), MISSING)
-
-
-def rule_text(conditions: Mapping[str, Iterable], values: Mapping[str, pd.Series] | None = None,
-              language: str = "en") -> str:
-    """Readable rule, e.g. ``job kind = pelaksana AND age band = 50+``.
-
-    Args:
-        conditions: attribute -> allowed values.
-        values: attribute -> the observed values, to say "not in" when that is shorter.
-        language: ``"en"`` or ``"id"``.
-    """
-    if language not in _WORDS:
-        raise ValueError(f"language must be 'en' or 'id', got {language!r}")
-    words = _WORDS[language]
-
-    def show(vs: list) -> str:
-        return ", ".join(str(words[v]) if isinstance(v, (bool, np.bool_)) else str(v) for v in vs)
-
-    parts = []
-    for attr, allowed in conditions.items():
-        label = ATTRIBUTE_LABELS.get(attr, (attr, attr))[language == "id"]
-        allowed = sorted(allowed, key=str)
-        if values is not None and attr in values:
-            everything = _observed(values[attr])
-            allowed = [v for v in everything if v in set(allowed)]
-        else:
-            everything = allowed
-        excluded = [v for v in everything if v not in allowed]
-        if len(allowed) == 1:
-            parts.append(f"{label} = {show(allowed)}")
-        elif len(excluded) == 1:
-            parts.append(f"{label} {words['ne']} {show(excluded)}")
-        elif 0 < len(excluded) < len(allowed):
-            parts.append(f"{label} {words['not_in']} {{{show(excluded)}}}")
-        else:
-            parts.append(f"{label} {words['in']} {{{show(allowed)}}}")
-    return f" {words['and']} ".join(parts) if parts else words["all"]
-
-
 def group_members(people: pd.DataFrame, groups: pd.DataFrame,
                   key_col: str = PERSON_KEY) -> dict[str, frozenset]:
     """Person keys of each group (group_id -> keys); for evaluation, never for reports."""
@@ -263,23 +193,16 @@ def _check_people(people, prediction_col, actual_col, attributes) -> list[str]:
     return list(attributes)
 
 
-def _observed(col: pd.Series) -> list:
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        present = set(col.unique())
-        return [c for c in col.cat.categories if c in present]
-    return sorted(col.unique(), key=str)
-
-
 def _design(values: Mapping[str, pd.Series]) -> tuple[np.ndarray, list[tuple]]:
     """One-hot columns (attr, "eq", value), or one ordinal column (attr, "le", categories)."""
     cols, columns = [], []
     for attr, col in values.items():
         if isinstance(col.dtype, pd.CategoricalDtype) and col.cat.ordered:
-            cats = _observed(col)
+            cats = observed_values(col)
             cols.append(col.map({c: i for i, c in enumerate(cats)}).astype(float).to_numpy())
             columns.append((attr, "le", cats))
         else:
-            for v in _observed(col):
+            for v in observed_values(col):
                 cols.append((col == v).to_numpy(dtype=float))
                 columns.append((attr, "eq", v))
     return np.column_stack(cols), columns
@@ -295,7 +218,7 @@ def _leaf_conditions(tree, columns, values) -> dict[int, Conditions]:
             out[node] = conds
             continue
         attr, kind, v = columns[t.feature[node]]
-        allowed = conds.get(attr, frozenset(_observed(values[attr])))
+        allowed = conds.get(attr, frozenset(observed_values(values[attr])))
         if kind == "eq":
             left, right = allowed - {v}, allowed & {v}
         else:
@@ -363,7 +286,7 @@ def _merge(kept: list[dict], values, stats, is_low) -> list[dict]:
                 attr = diff[0]
                 union = a.get(attr, frozenset()) | b.get(attr, frozenset())
                 conds = {k: v for k, v in a.items() if k != attr}
-                if union != frozenset(_observed(values[attr])):
+                if union != frozenset(observed_values(values[attr])):
                     conds[attr] = union
                 mask = kept[i]["mask"] | kept[j]["mask"]
                 s = stats(mask)

@@ -11,7 +11,6 @@ from model.risk_groups import (
     at_risk_members,
     discover_groups,
     group_members,
-    rule_text,
     score_against_truth,
 )
 
@@ -100,13 +99,6 @@ def test_wilson_interval_matches_the_textbook_value():
     low, high = wilson_interval(5, 10)
     assert (low, high) == pytest.approx((0.2366, 0.7634), abs=1e-4)
     assert wilson_interval(0, 20)[0] == 0.0
-
-
-def test_rule_text_says_not_in_when_that_is_shorter():
-    values = {"unit": pd.Series(list("ABCDE"))}
-    assert rule_text({"unit": {"A", "B", "C", "D"}}, values) == "unit ≠ E"
-    assert rule_text({"unit": {"B", "A"}}, values, "id") == "unit kerja salah satu dari {A, B}"
-    assert rule_text({}, values, "id") == "semua pegawai"
 
 
 def test_score_against_truth_counts_people():
