@@ -45,14 +45,19 @@ def report(
     settings = get_settings()
     engine = get_engine()
     init_db(engine)
+    console.print("loading the champion model", style="dim")
     try:
         recommender, info = load_version(client_for(settings.tracking_uri,
                                                     settings.artifact_root), "champion")
     except Exception as exc:  # no registry, no champion, or a corrupt artifact: say which
         console.print(f"[red]cannot load the champion model: {exc}[/red]")
         raise typer.Exit(1) from None
+    console.print("reading the data", style="dim")
     frames = load_model_frames(engine)
     ctx = recommender.context(frames, as_of)
+    console.print(f"discovering groups at {ctx.snap.as_of}"
+                  + (f"; trend over {trend_quarters} past quarters, each past year predicted by "
+                     "a model trained before it" if trend_quarters else ""), style="dim")
     analysis = analyse(recommender, ctx, frames, trend_quarters=trend_quarters)
     path = out or Path(f"risk-groups-{ctx.snap.as_of}.{fmt}")
     write_report(analysis, path, fmt, threshold, language)
