@@ -74,7 +74,9 @@ def _ranking_by_group(ctx, truth, ranked, k) -> dict:
     return out
 
 
-def _engagement(rec: Recommender, frames, as_of: str) -> dict:
+def engagement_metrics(rec: Recommender, frames, as_of: str) -> dict:
+    """P(complete) of the quarter's nominations and P(reaching the duty) of its year, judged on
+    what happened, with the base-rate and own-history baselines."""
     qd = prepare_quarter(frames, as_of, rec.config)
     qd.cf = rec.cf_
     ex = engagement_examples(qd, rec.config)
@@ -113,7 +115,7 @@ def evaluate(frames: dict[str, pd.DataFrame], as_of: str, k: int = 10,
     rec = recommender or Recommender().fit(frames, as_of, progress=progress)
     ranking, groups, info = _ranking(rec, frames, as_of, k, oracle)
     result = {"as_of": as_of, "k": k, "ranking": ranking, "ranking_by_group": groups,
-              "test_set": info, "engagement": _engagement(rec, frames, as_of),
+              "test_set": info, "engagement": engagement_metrics(rec, frames, as_of),
               "train": rec.describe()}
     model_ndcg = ranking["model"][f"ndcg@{k}"]
     best_base = max(v[f"ndcg@{k}"] for n, v in ranking.items() if n not in ("model", "oracle"))
