@@ -81,8 +81,8 @@ def duty_rows(frames, seed: int) -> list[dict]:
                           ignore_index=True)
         test = pd.concat([examples(f"{year}Q{i}") for i in range(1, 5)], ignore_index=True)
         for calibration in ("crossfit", "recent"):
-            duty = DutyModel(seed=config.seed)
-            duty.calibration = calibration  # "recent" here: the latest *year* of the window
+            # Periods are years here: "recent" calibrates on the latest year of the window.
+            duty = DutyModel(seed=config.seed, calibration=calibration)
             duty.fit(train.assign(quarter=train["quarter"].str[:4]))
             p, y = duty.predict_proba(test), test["reached"].to_numpy()
             m = probability_metrics(y, p)

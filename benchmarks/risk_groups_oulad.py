@@ -74,15 +74,24 @@ def plain_predictions(info: pd.DataFrame) -> pd.Series:
 
 
 def ended_before(courses: pd.DataFrame) -> dict[str, list[str]]:
-    """Presentation -> the presentations that had ended (every module) before it started."""
+    """Presentation -> the presentations that had ended (every module) before it started: the
+    product's ``known_quarters`` over the adapter's offerings (one presentation per quarter)."""
+    from service.adapters.oulad import programs_and_offerings
+    from service.oulad import known_quarters
+
+    _, offerings = programs_and_offerings(courses)
+    quarter = _quarters_of(courses["code_presentation"])
+    code = {q: p for p, q in quarter.items()}
+    frames = {"offerings": offerings}
+    return {p: [code[k] for k in known_quarters(frames, q)] for p, q in quarter.items()}
+
+
+def _quarters_of(presentations: pd.Series) -> dict[str, str]:
+    """Presentation code -> the quarter it starts in (``2014J`` -> ``2014Q4``)."""
+    from model.quarters import quarter_of
     from service.adapters.oulad import presentation_start
 
-    starts = {p: presentation_start(p) for p in courses["code_presentation"].unique()}
-    length = pd.to_timedelta(pd.to_numeric(courses["module_presentation_length"]), unit="D")
-    ends = (courses["code_presentation"].map(starts) + length).groupby(
-        courses["code_presentation"]).max()
-    return {p: sorted(q for q, end in ends.items() if starts[q] < start and end < start)
-            for p, start in starts.items()}
+    return {p: quarter_of(presentation_start(p)) for p in presentations.unique()}
 
 
 def plain_walk_forward(info: pd.DataFrame, courses: pd.DataFrame) -> pd.Series:
@@ -155,12 +164,10 @@ def write_report(people: pd.DataFrame, p_withdraw: str, path: Path, language: st
 
     from model.playbook import annotate_groups
     from model.trend import participation_trend
-    from service.adapters.oulad import presentation_start
     from service.reports.risk_report import write_risk_report
 
     frame, groups = _discover(people, p_withdraw)
-    quarter = {p: f"{presentation_start(p).year}Q{(presentation_start(p).month - 1) // 3 + 1}"
-               for p in frame["code_presentation"].unique()}
+    quarter = _quarters_of(frame["code_presentation"])
     history = pd.DataFrame({"person_key": frame["person_key"],
                             "quarter": frame["code_presentation"].map(quarter),
                             "predicted": frame["p_stay"], "actual": frame["stayed"],

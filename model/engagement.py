@@ -107,7 +107,7 @@ class _Calibrated:
     def _latest_quarter(self, examples: pd.DataFrame, y: np.ndarray) -> str | None:
         """The quarter to calibrate on with ``"recent"``; None for cross-fitting (also when
         the latest quarter is too small, or it or the quarters before it hold one outcome)."""
-        if getattr(self, "calibration", "crossfit") != "recent":
+        if self.calibration != "recent":
             return None
         if "quarter" not in examples.columns:
             raise ValueError("calibration='recent' needs a 'quarter' column in the examples")
@@ -173,8 +173,9 @@ class CompletionModel(_Calibrated):
 class DutyModel(_Calibrated):
     """P(reaches the yearly JP duty) for a person, from the start of a quarter."""
 
-    def __init__(self, max_iter: int = 150, learning_rate: float = 0.06, seed: int = 7):
-        super().__init__(DUTY_FEATURES, max_iter, learning_rate, seed)
+    def __init__(self, max_iter: int = 150, learning_rate: float = 0.06, seed: int = 7,
+                 calibration: str = "crossfit"):
+        super().__init__(DUTY_FEATURES, max_iter, learning_rate, seed, calibration)
 
     def fit(self, examples: pd.DataFrame) -> "DutyModel":
         return super().fit(examples, "reached")

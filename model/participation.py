@@ -136,9 +136,11 @@ def group_drivers(duty: Any, feats: pd.DataFrame,
 
 
 def duty_model_before(recommender: Any, frames: Mapping[str, pd.DataFrame], year: str,
-                      context_at: Callable[[str], Any] | None = None) -> Any | None:
+                      context_at: Callable[[str], Any] | None = None,
+                      jp: pd.Series | None = None) -> Any | None:
     """A duty model fitted the way ``recommender``'s was (same settings and training window),
     on the quarters before ``year`` only: what a model serving in ``year`` could have known.
+    ``context_at`` and ``jp`` (``yearly_jp(frames)``) let a caller share work between years.
 
     Returns None when those quarters hold no examples of both outcomes.
     """
@@ -147,7 +149,7 @@ def duty_model_before(recommender: Any, frames: Mapping[str, pd.DataFrame], year
 
     cfg = recommender.config
     context_at = context_at or (lambda q: recommender.context(frames, q))
-    jp = yearly_jp(frames)
+    jp = yearly_jp(frames) if jp is None else jp
     parts = []
     for t in training_quarters(f"{year}Q1", cfg.train_quarters):
         ctx = context_at(t)
@@ -188,7 +190,7 @@ def trend_history(recommender: Any, frames: Mapping[str, pd.DataFrame], as_of: s
 
     shown = [qt.shift(as_of, -i) for i in range(quarters, 0, -1)]
     ended_years = sorted({q[:4] for q in shown if int(q[:4]) < int(as_of[:4])})
-    before = ({y: duty_model_before(recommender, frames, y, context_at) for y in ended_years}
+    before = ({y: duty_model_before(recommender, frames, y, context_at, jp) for y in ended_years}
               if out_of_time else {})
     rows = []
     for q in shown:
