@@ -86,7 +86,26 @@ DELIVERIES: dict[str, str] = {
 PROGRAM_CATEGORIES = ("latsar", "kepemimpinan", "manajerial", "teknis", "digital", "sosial_kultural")
 
 ENROLLMENT_STATUSES = ("nominated", "registered", "attended", "completed", "dropped", "no_show")
-ENROLLMENT_SOURCES = ("self", "nominated", "recommended")
+ENROLLMENT_SOURCES = ("self", "nominated", "recommended", "lms")
+
+# SKP 2022 (PermenPANRB 6/2022): work results and work behaviour are each rated against the
+# expectation; their combination (the quadrant) gives the predikat.
+SKP_EXPECTATIONS = ("Di Atas Ekspektasi", "Sesuai Ekspektasi", "Di Bawah Ekspektasi")
+# Ordinal value of each expectation rating, higher is better.
+SKP_EXPECTATION_SCORE: dict[str, int] = {
+    "Di Atas Ekspektasi": 3, "Sesuai Ekspektasi": 2, "Di Bawah Ekspektasi": 1,
+}
+
+# Training taken outside the catalogue (SIASN riwayat kursus / riwayat diklat, other providers).
+TRAINING_RECORD_KINDS = (
+    "kursus", "diklat_struktural", "diklat_fungsional", "diklat_teknis", "seminar", "workshop",
+    "e_learning", "lainnya",
+)
+TRAINING_RECORD_SOURCES = ("siasn_kursus", "siasn_diklat", "lms", "manual")
+# How a training record came to name a catalogue program: "auto" (the matcher was sure),
+# "confirmed" (HR, or the file, said so), "rejected" (HR said it is not that program),
+# "unmatched" (no clear match).
+TRAINING_MATCH_STATUSES = ("auto", "confirmed", "rejected", "unmatched")
 DECISIONS = ("accepted", "rejected")
 
 UNIT_SECTORS = (

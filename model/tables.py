@@ -123,6 +123,12 @@ PERFORMANCE_REVIEWS = Table(
         _c("period", required=True, doc="YYYY or YYYY-S1/YYYY-S2"),
         _c("skp_rating", choices=g.SKP_RATINGS),
         _c("skp_score", "float", low=0, high=120),
+        _c("work_result_rating", choices=g.SKP_EXPECTATIONS,
+           doc="SKP 2022 rating of work results (hasil kerja) against the expectation"),
+        _c("behaviour_rating", choices=g.SKP_EXPECTATIONS,
+           doc="SKP 2022 rating of work behaviour (perilaku kerja, BerAKHLAK)"),
+        _c("quadrant", "int", low=1, high=9,
+           doc="SKP 2022 performance quadrant (kuadran kinerja) as exported, 1-9"),
     ),
     key=("employee_id", "period"),
     references={"employee_id": "employees.employee_id"},
@@ -227,11 +233,32 @@ PROGRESS_CHECKS = Table(
     references={"employee_id": "employees.employee_id", "offering_id": "offerings.offering_id"},
 )
 
+TRAINING_RECORDS = Table(
+    "training_records",
+    (
+        _c("employee_id", required=True),
+        _c("title", required=True, doc="course or training name as recorded (nama kursus/diklat)"),
+        _c("start_date", "date", required=True),
+        _c("end_date", "date"),
+        _c("kind", choices=g.TRAINING_RECORD_KINDS),
+        _c("provider", doc="institution that ran it (instansi penyelenggara)"),
+        _c("jp", "float", low=0, high=1000, doc="hours (jam pelajaran) it counts toward the duty"),
+        _c("certificate_number", doc="nomor sertifikat / STTPP"),
+        _c("source", choices=g.TRAINING_RECORD_SOURCES),
+        _c("program_id", doc="the catalogue program it is (matched or confirmed), if any"),
+        _c("match_status", choices=g.TRAINING_MATCH_STATUSES),
+        _c("match_score", "float", low=0, high=1, doc="the matcher's confidence in program_id"),
+    ),
+    key=("employee_id", "title", "start_date"),
+    doc="training completed outside the catalogue's enrollments; counts toward the JP duty",
+    references={"employee_id": "employees.employee_id", "program_id": "programs.program_id"},
+)
+
 # In dependency order: a table only references tables before it.
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (UNITS, EMPLOYEES, COMPETENCIES, COMPETENCY_ASSESSMENTS, PERFORMANCE_REVIEWS,
-              PROGRAMS, OFFERINGS, ENROLLMENTS, DECISIONS, PROGRESS_CHECKS)
+              PROGRAMS, OFFERINGS, ENROLLMENTS, DECISIONS, PROGRESS_CHECKS, TRAINING_RECORDS)
 }
 
 

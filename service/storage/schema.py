@@ -131,3 +131,20 @@ plan_lines = sa.Table(
     sa.Column("enrollment_id", sa.Integer, nullable=True),
     sa.UniqueConstraint("plan_id", "person_key", "offering_id"),
 )
+
+# xAPI statements imported from a learning record store (``service.ingest.lms``): kept by their
+# statement id so that importing the same statements again changes nothing, and so that a later
+# export holding only new statements is folded with the earlier ones.
+lms_statements = sa.Table(
+    "lms_statements",
+    metadata,
+    sa.Column("statement_id", sa.String(64), primary_key=True),
+    sa.Column("employee_id", sa.Text, sa.ForeignKey("employees.employee_id"), nullable=False,
+              index=True),
+    sa.Column("activity_id", sa.Text, nullable=False),
+    sa.Column("verb", sa.String(32), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("score_scaled", sa.Float, nullable=True),
+    sa.Column("offering_id", sa.Text, nullable=True),
+    sa.Column("milestone", sa.Text, nullable=True),
+)
