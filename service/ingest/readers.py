@@ -25,6 +25,7 @@ MAX_COLUMNS = 200
 MAX_XLSX_RATIO = 100
 RATIO_CHECKED_FROM = 10 * 1024 * 1024
 XLSX_UNZIPPED_FACTOR = 10
+DELIMITER_SAMPLE_LINES = 20
 MAX_CELL_CHARS = 32_767  # what an Excel cell can hold; longer is not a value, it is a payload
 
 
@@ -93,14 +94,36 @@ def _decode(data: bytes, encoding: str | None) -> str:
         ) from None
 
 
+def _fields(line: str, delimiter: str) -> int:
+    """How many fields ``line`` splits into."""
+    return len(next(csv.reader([line], delimiter=delimiter), []))
+
+
+def detect_delimiter(text: str) -> str:
+    """The separator of a CSV text: ``,``, ``;`` (Excel in an Indonesian locale) or tab.
+
+    Separators inside quoted header cells do not count, and one that splits the first data
+    lines into as many fields as the header wins over one that does not (decimal commas in a
+    ``;`` file, ``87,5``, are unquoted, so ``,`` rarely splits its rows evenly); then one that
+    leaves no stray quote in a header cell; then the one giving the most columns.
+    """
+    lines = [line for line in text[:65_536].splitlines()[:DELIMITER_SAMPLE_LINES + 1] if line]
+    header, rows = lines[0] if lines else "", lines[1:]
+
+    def score(delimiter: str) -> tuple[bool, bool, int]:
+        cells = next(csv.reader([header], delimiter=delimiter), [])
+        even = len(cells) > 1 and all(_fields(r, delimiter) == len(cells) for r in rows)
+        return even, not any('"' in c for c in cells), len(cells)
+    return max((",", ";", "\t"), key=score)
+
+
 def _read_csv(path: Path, limits: Limits, encoding: str | None) -> pd.DataFrame:
     text = _decode(path.read_bytes(), encoding)
     first = text.split("\n", 1)[0]
     if not first.strip():
         raise FileRejected("file is empty" if not text.strip() else "the first line (header) is blank",
                            row=1)
-    # Excel in an Indonesian locale writes ';'-separated CSV.
-    delimiter = max((",", ";", "\t"), key=first.count)
+    delimiter = detect_delimiter(text)
     try:
         frame = pd.read_csv(
             io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, header=None,

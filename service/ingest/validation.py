@@ -1,7 +1,9 @@
 """Per-table validation of normalised text cells with pandera (lazy: every failure at once).
 
 The schema is built from the contract in ``model.tables``: required values, kinds, accepted
-values, ranges, list and targets cells; natural keys must be unique within a file.
+values, ranges, list and targets cells; natural keys must be unique within a file. A number or
+date cell normalisation could not read (``service.ingest.locale_values``) is reported with the
+reading's own reason (``ambiguous: 1.500 can be 1.5 or 1500; ...``).
 """
 
 from __future__ import annotations
@@ -12,8 +14,12 @@ import pandas as pd
 import pandera.pandas as pa
 
 from model.tables import Column, Table, parse_targets
+from service.ingest.locale_values import parse_date, parse_number
 
-DATE_FORMATS = "YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY"
+DATE_FORMATS = "YYYY-MM-DD, DD-MM-YYYY, DD/MM/YYYY or 12 Januari 2024"
+WHOLE_RULE = "must be a whole number"
+NUMBER_RULE = "must be a number"
+DATE_RULE = f"must be a real date ({DATE_FORMATS})"
 MAX_LISTED_CHOICES = 14
 
 
@@ -34,8 +40,14 @@ def _choices_text(col: Column) -> str:
     return ", ".join(values)
 
 
+def _unambiguous(s: pd.Series) -> pd.Series:
+    """False where a cell is a number whose reading is refused (``1.500``: 1.5 or 1500?)."""
+    unique = s.unique()
+    return s.map({v: not parse_number(v).problem for v in unique}).astype(bool)
+
+
 def _numbers(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s.where(s != ""), errors="coerce")
+    return pd.to_numeric(s.where((s != "") & _unambiguous(s)), errors="coerce")
 
 
 def _range_rule(col: Column) -> str:
@@ -61,14 +73,14 @@ def column_checks(col: Column) -> list[pa.Check]:
         checks.append(pa.Check(lambda s: s != "", error="required value is missing"))
     if col.kind == "int":
         checks.append(pa.Check(lambda s: (s == "") | s.str.fullmatch(r"-?\d{1,18}"),
-                               error="must be a whole number"))
+                               error=WHOLE_RULE))
     elif col.kind == "float":
-        checks.append(pa.Check(lambda s: (s == "") | _numbers(s).notna(), error="must be a number"))
+        checks.append(pa.Check(lambda s: (s == "") | _numbers(s).notna(), error=NUMBER_RULE))
     elif col.kind == "date":
         checks.append(pa.Check(
             lambda s: (s == "") | pd.to_datetime(s.where(s != ""), format="%Y-%m-%d",
                                                  errors="coerce").notna(),
-            error=f"must be a real date ({DATE_FORMATS})"))
+            error=DATE_RULE))
     elif col.kind == "bool":
         checks.append(pa.Check(lambda s: s.isin(["", "true", "false"]),
                                error="must be ya/tidak, true/false or 1/0"))
@@ -90,6 +102,20 @@ def column_checks(col: Column) -> list[pa.Check]:
         checks.append(pa.Check(lambda s: (lambda n: n.isna() | n.between(low, high))(_numbers(s)),
                                error=_range_rule(col)))
     return checks
+
+
+def _reason(rule: str, value: str) -> str:
+    """The rule of a failed kind check, made precise by how the cell reads (when it does)."""
+    if rule == DATE_RULE:
+        return parse_date(value).problem or rule
+    if rule not in (WHOLE_RULE, NUMBER_RULE):
+        return rule
+    reading = parse_number(value)
+    if reading.problem:
+        return reading.problem
+    if rule == WHOLE_RULE and reading.value not in (None, value.strip()):
+        return f"{rule} ({value.strip()} is {reading.value})"
+    return rule
 
 
 def table_schema(spec: Table, columns: list[str]) -> pa.DataFrameSchema:
@@ -128,8 +154,8 @@ def validate_frame(frame: pd.DataFrame, spec: Table) -> list[Failure]:
         cases = exc.failure_cases
         for row, column, value, rule in zip(cases["index"], cases["column"],
                                             cases["failure_case"], cases["check"]):
-            failures.append(Failure(int(row), str(column), "" if pd.isna(value) else str(value),
-                                    str(rule)))
+            text = "" if pd.isna(value) else str(value)
+            failures.append(Failure(int(row), str(column), text, _reason(str(rule), text)))
     failures.extend(duplicate_keys(frame, spec))
     if {"start_date", "end_date"} <= set(frame.columns):
         both = frame[(frame["start_date"] != "") & (frame["end_date"] != "")]

@@ -1,7 +1,10 @@
 """Value normalisation, only where the meaning is unambiguous.
 
 Sex ``L``/``P``/``Laki-laki``/``Perempuan`` -> ``M``/``F``; dates in ISO, ``DD-MM-YYYY``,
-``DD/MM/YYYY`` or Excel serial numbers -> ISO; booleans ``ya``/``tidak``/``true``/``false``/
+``DD/MM/YYYY``, Excel serial numbers or with a month name (``12 Januari 2024``) -> ISO; numbers
+in the Indonesian or English locale (``87,5``, ``Rp 1.500.000``, ``1,500.25``) -> ``87.5``,
+``1500000``, ``1500.25``, a ``1.500``-shaped cell only when its column settles the decimal mark
+(``service.ingest.locale_values``); booleans ``ya``/``tidak``/``true``/``false``/
 ``1``/``0`` -> ``true``/``false``; choices (job kinds, SKP ratings, grades, ...) case- and
 spacing-insensitive; a grade inside a pangkat (``Penata Muda, III/a``) -> ``III/a``.
 Cells that cannot be normalised are left as they are for validation to report.
@@ -15,6 +18,7 @@ import re
 import pandas as pd
 
 from model.tables import Column, Table
+from service.ingest.locale_values import decimal_mark, is_plain_int, parse_date, parse_number
 
 SEX_WORDS = {"l": "M", "lk": "M", "laki": "M", "lakilaki": "M", "pria": "M", "m": "M",
              "male": "M", "p": "F", "pr": "F", "perempuan": "F", "wanita": "F", "f": "F",
@@ -54,7 +58,25 @@ def normalise_date(value: str) -> str:
         days = int(float(text))
         if EXCEL_SERIAL_RANGE[0] <= days <= EXCEL_SERIAL_RANGE[1]:
             return (EXCEL_EPOCH + dt.timedelta(days=days)).isoformat()
-    return text
+    return parse_date(text).value or text
+
+
+def _normalise_numbers(s: pd.Series, col: Column) -> pd.Series:
+    """Numbers in either locale as canonical text; unread (e.g. ambiguous) cells unchanged."""
+    unique = s.unique()
+    if all(is_plain_int(v) for v in unique):
+        return s
+    # The column's other cells may prove the decimal mark and so settle "1.500"-shaped cells.
+    mark = decimal_mark(unique)
+
+    def one(cell: str) -> str:
+        if is_plain_int(cell):
+            return cell
+        value = parse_number(cell, mark).value
+        if value is None or (col.kind == "int" and "." in value):
+            return cell  # validation reports it, with the reason
+        return value
+    return s.map({v: one(v) for v in unique})
 
 
 def _by_lookup(s: pd.Series, words: dict[str, str], key=choice_key) -> pd.Series:
@@ -101,6 +123,8 @@ def normalise_frame(frame: pd.DataFrame, spec: Table) -> pd.DataFrame:
             values = _by_lookup(values, SEX_WORDS, key=lambda v: re.sub(r"[^a-z]", "", v.lower()))
         elif col.kind == "date":
             values = values.map({v: normalise_date(v) for v in values.unique()})
+        elif col.kind in ("int", "float"):
+            values = _normalise_numbers(values, col)
         elif col.kind == "bool":
             values = _by_lookup(values, BOOL_WORDS, key=lambda v: v.strip().lower())
         elif col.kind == "list" and col.choices:
