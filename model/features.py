@@ -52,6 +52,15 @@ def _recent(history: pd.DataFrame, as_of: str, n: int) -> pd.DataFrame:
     return history[history["quarter"] >= first] if n else history.iloc[0:0]
 
 
+def yearly_jp_of(history: pd.DataFrame, external_jp: pd.DataFrame) -> pd.Series:
+    """JP per (person_key, year): enrollments' JP earned plus unmatched outside training."""
+    earned = history[[PERSON, "quarter", "jp_earned"]]
+    outside = external_jp.rename(columns={"jp": "jp_earned"})
+    rows = pd.concat([earned, outside], ignore_index=True) if len(outside) else earned
+    year = rows["quarter"].astype("string").str.slice(0, 4).rename("year")
+    return rows.groupby([rows[PERSON], year])["jp_earned"].sum()
+
+
 def person_features(snap: Snapshot, popularity_quarters: int = 4) -> pd.DataFrame:
     """One row per person of the snapshot (index person_key)."""
     p = snap.people
@@ -62,7 +71,7 @@ def person_features(snap: Snapshot, popularity_quarters: int = 4) -> pd.DataFram
         out[col] = p[col].astype(float)
     out["education_rank"] = p["education"].map(
         lambda v: EDUCATION_ORDER.index(v) if v in EDUCATION_ORDER else np.nan).astype(float)
-    by_year = h.assign(year=h["quarter"].str.slice(0, 4)).groupby([PERSON, "year"])["jp_earned"].sum()
+    by_year = yearly_jp_of(h, snap.external_jp)
     jp = by_year.unstack("year") if len(by_year) else pd.DataFrame(index=p.index)
     out["jp_this_year"] = out.index.map(jp[year] if year in jp else pd.Series(dtype=float)).astype(float)
     last_year = str(int(year) - 1)

@@ -96,6 +96,18 @@ SKP_EXPECTATION_SCORE: dict[str, int] = {
     "Di Atas Ekspektasi": 3, "Sesuai Ekspektasi": 2, "Di Bawah Ekspektasi": 1,
 }
 
+# The quadrant (kuadran kinerja) of a (work result, behaviour) pair and the predikat it gives, as
+# read from PermenPANRB 6/2022. The numbering is this product's: 1 = both above expectation, then
+# row by row (work result above, as expected, below) and within a row behaviour above, as
+# expected, below; exports that number quadrants otherwise are mapped by their two ratings.
+_ABOVE, _AS, _BELOW = SKP_EXPECTATIONS
+SKP_QUADRANTS: dict[tuple[str, str], tuple[int, str]] = {
+    (_ABOVE, _ABOVE): (1, "Sangat Baik"), (_ABOVE, _AS): (2, "Baik"),
+    (_ABOVE, _BELOW): (3, "Kurang"), (_AS, _ABOVE): (4, "Baik"), (_AS, _AS): (5, "Baik"),
+    (_AS, _BELOW): (6, "Kurang"), (_BELOW, _ABOVE): (7, "Butuh Perbaikan"),
+    (_BELOW, _AS): (8, "Butuh Perbaikan"), (_BELOW, _BELOW): (9, "Sangat Kurang"),
+}
+
 # Training taken outside the catalogue (SIASN riwayat kursus / riwayat diklat, other providers).
 TRAINING_RECORD_KINDS = (
     "kursus", "diklat_struktural", "diklat_fungsional", "diklat_teknis", "seminar", "workshop",

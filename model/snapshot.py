@@ -83,8 +83,36 @@ def conform(frames: dict[str, pd.DataFrame]) -> Frames:
     enr["program_id"] = enr["program_id"].astype(str)
     enr["quarter"] = enrollment_quarters(enr, off)
     enr["jp_earned"] = pd.to_numeric(enr["jp_earned"], errors="coerce").fillna(0.0)
-    out["enrollments"] = enr.reset_index(drop=True)
+    records = out["training_records"]
+    records = records[records[PERSON].notna() & records["start_date"].notna()].copy()
+    records[PERSON] = records[PERSON].astype(str)
+    records["quarter"] = qt.quarters_of(records["start_date"])
+    records["jp"] = pd.to_numeric(records["jp"], errors="coerce").fillna(0.0)
+    matched = matched_records(records)
+    out["enrollments"] = pd.concat([enr, external_enrollments(records[matched])],
+                                   ignore_index=True)
+    out["training_records"] = records[~matched].reset_index(drop=True)
     return out
+
+
+def matched_records(records: pd.DataFrame) -> np.ndarray:
+    """Training records that name a catalogue program the match of which HR has not rejected."""
+    named = records["program_id"].notna().to_numpy(dtype=bool)
+    rejected = records["match_status"].astype("string").eq("rejected").fillna(False)
+    return named & ~rejected.to_numpy(dtype=bool)
+
+
+def external_enrollments(records: pd.DataFrame) -> pd.DataFrame:
+    """Matched training records as completed enrollments of their program (source external):
+    the person holds that program, and its hours count toward the duty like any completion."""
+    return pd.DataFrame({
+        PERSON: records[PERSON].to_numpy(), "program_id": records["program_id"].astype(str).to_numpy(),
+        "offering_id": pd.Series(pd.NA, index=range(len(records)), dtype=object),
+        "date": records["start_date"].to_numpy(), "status": "completed",
+        "jp_earned": records["jp"].to_numpy(dtype=float), "post_test_score": np.nan,
+        "source": "external", "study_load_jp": np.nan, "prior_attempts": np.nan,
+        "quarter": records["quarter"].to_numpy(),
+    })
 
 
 def enrollment_quarters(enrollments: pd.DataFrame, offerings: pd.DataFrame) -> pd.Series:
@@ -105,6 +133,7 @@ class Snapshot:
     programs: pd.DataFrame        # index program_id; parsed eligibility and targets
     offerings: pd.DataFrame       # all offerings with their quarter (the catalogue may be planned)
     history: pd.DataFrame         # enrollments before as_of, with column quarter
+    external_jp: pd.DataFrame     # unmatched training records before as_of: person, quarter, jp
     pending: pd.DataFrame         # registrations made before as_of for as_of or later (no outcome)
     comp_codes: list[str]
     assessed: np.ndarray          # people x competencies, latest assessed level (NaN unknown)
@@ -236,6 +265,9 @@ def build_snapshot(frames: dict[str, pd.DataFrame], as_of: str,
         history.loc[running, "status"] = "registered"
         history.loc[running, "jp_earned"] = 0.0
         history.loc[running, "post_test_score"] = np.nan
+    records = f["training_records"]
+    end = records["end_date"].fillna(records["start_date"])
+    external_jp = records.loc[end < start, [PERSON, "quarter", "jp"]].reset_index(drop=True)
     # Registrations already made for this quarter or later are known, their outcome is not.
     pending = enr.loc[(enr["quarter"] >= as_of) & (enr["date"] < start),
                       [PERSON, "program_id", "offering_id", "date", "quarter", "study_load_jp",
@@ -278,7 +310,8 @@ def build_snapshot(frames: dict[str, pd.DataFrame], as_of: str,
     people["skp_score_last"] = people.index.map(last["_score"]).astype(float)
 
     return Snapshot(as_of=as_of, start=start, people=people, programs=programs,
-                    offerings=offerings, history=history, pending=pending, comp_codes=codes,
+                    offerings=offerings, history=history, external_jp=external_jp,
+                    pending=pending, comp_codes=codes,
                     assessed=assessed, required=required, targets=targets,
                     competencies=comp.dropna(subset=["code"]).drop_duplicates("code")
                     .assign(code=lambda d: d["code"].astype(str)).set_index("code"))

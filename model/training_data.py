@@ -18,7 +18,7 @@ from model import quarters as qt
 from model.candidates import candidate_pairs, offered_programs
 from model.collaborative import ItemCF
 from model.config import ModelConfig
-from model.features import REGISTRATION_COLUMNS, pair_features, person_features
+from model.features import REGISTRATION_COLUMNS, pair_features, person_features, yearly_jp_of
 from model.snapshot import PERSON, Snapshot, build_snapshot, conform
 
 
@@ -144,8 +144,8 @@ def engagement_examples(qd: QuarterData, config: ModelConfig) -> pd.DataFrame:
 
 def yearly_jp(frames: dict[str, pd.DataFrame]) -> pd.Series:
     """JP earned per (person_key, year) over the whole data (labels of the duty model)."""
-    enr = conform(frames)["enrollments"]
-    return enr.groupby([enr[PERSON], enr["quarter"].str.slice(0, 4).rename("year")])["jp_earned"].sum()
+    f = conform(frames)
+    return yearly_jp_of(f["enrollments"], f["training_records"][[PERSON, "quarter", "jp"]])
 
 
 def duty_examples(qd: QuarterData, jp_by_year: pd.Series) -> pd.DataFrame:

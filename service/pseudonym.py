@@ -24,7 +24,9 @@ SECRET_NAME = "pseudonym_key"
 # Columns holding an employee_id -> the column that replaces them.
 PERSON_COLUMNS: dict[str, str] = {"employee_id": "person_key", "head_employee_id": "head_person_key"}
 # Columns dropped from pseudonymised frames, by table.
-DROPPED: dict[str, tuple[str, ...]] = {"employees": ("name",)}
+# A certificate number is issued to one person: as identifying as a name, and no model input.
+DROPPED: dict[str, tuple[str, ...]] = {"employees": ("name",),
+                                       "training_records": ("certificate_number",)}
 
 
 def _write_private(path: Path, data: dict) -> None:

@@ -10,6 +10,7 @@ import pandas as pd
 from model.quarters import parse_quarter
 from model.tables import TABLES
 from synthetic import truth as t
+from synthetic.external_training import training_records
 from synthetic.outcomes import assessments, performance_reviews
 from synthetic.simulation import SimResult
 
@@ -68,6 +69,8 @@ def assemble(rng_assess: np.random.Generator, rng_skp: np.random.Generator,
     first_year = parse_quarter(quarters[0])[0]
     end_year, end_q = parse_quarter(quarters[-1])
     skp_years = list(range(first_year - 1, end_year + (end_q == 4)))
+    records, record_truth = training_records(np.random.default_rng([seed, 2]), people, programs,
+                                             list(range(first_year, end_year + 1)), window_end)
     tables = {
         "units": _columns("units", units),
         "employees": _columns("employees", employees),
@@ -79,6 +82,7 @@ def assemble(rng_assess: np.random.Generator, rng_skp: np.random.Generator,
         "programs": _columns("programs", prog_out),
         "offerings": _columns("offerings", off_out),
         "enrollments": _columns("enrollments", enrollments),
+        "training_records": _columns("training_records", records),
     }
     k = u.shape[1]
     truth_people = people[["employee_id", "unit", "sector", "unit_kind", "job_kind",
@@ -106,6 +110,7 @@ def assemble(rng_assess: np.random.Generator, rng_skp: np.random.Generator,
             "date": _iso(enr["date"]).to_numpy(), "quarter": np.asarray(quarters)[enr["qi"]],
             "benefit": enr["benefit"].round(6), "p_complete": enr["p_complete"].round(6)}),
         "units": units[["unit", "head_engagement"]],
+        "training_record_truth": record_truth,
     }
     meta = {"seed": seed, "quarters": quarters, "competency_codes": codes,
             "n_employees": len(people), "params": params.to_dict()}

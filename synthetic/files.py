@@ -49,6 +49,7 @@ The generative model is described in `docs/synthetic-data.md`; in short:
 | `planted_groups.csv` | group_id, description, employee_id |
 | `enrollment_truth.csv` | per enrollment: the true benefit and P(complete) when it was drawn |
 | `units.csv` | the head engagement of each unit (never, low, normal, high) |
+| `training_record_truth.csv` | per training record outside the catalogue: the catalogue program it truly is (empty when none) |
 
 ## Parameters
 ```json

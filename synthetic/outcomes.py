@@ -83,9 +83,39 @@ def performance_reviews(rng: np.random.Generator, people: pd.DataFrame, talent: 
         within = 1 - (rank - lo) / np.asarray(list(SKP_SHARES.values()))[band]
         bands = np.asarray(list(SKP_BANDS.values()), float)[band]
         score = bands[:, 0] + within * (bands[:, 1] - bands[:, 0] - 0.01)
+        work, behaviour = skp_components(band, within)
         frames.append(pd.DataFrame({
             "employee_id": people["employee_id"].to_numpy()[e], "period": str(year),
             "skp_rating": np.asarray(g.SKP_RATINGS, dtype=object)[band],
             "skp_score": score.round(2),
+            "work_result_rating": work, "behaviour_rating": behaviour,
+            "quadrant": [g.SKP_QUADRANTS[(w, b)][0] for w, b in zip(work, behaviour)],
         }))
     return pd.concat(frames, ignore_index=True)
+
+
+# The (work result, behaviour) pairs of each predikat (``g.SKP_QUADRANTS``), best first: a
+# person's place within their predikat band picks the pair, so no random draw is added.
+_PAIRS_OF_RATING = {
+    rating: sorted((pair for pair, (_, r) in g.SKP_QUADRANTS.items() if r == rating),
+                   key=lambda pair: -sum(g.SKP_EXPECTATION_SCORE[x] for x in pair))
+    for rating in g.SKP_RATINGS
+}
+
+
+def skp_components(band: np.ndarray, within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """SKP 2022 work-result and behaviour ratings consistent with each predikat band.
+
+    Args:
+        band: index of the predikat in ``g.SKP_RATINGS`` per person.
+        within: place within the band, 1 = its top.
+    """
+    work = np.empty(len(band), dtype=object)
+    behaviour = np.empty(len(band), dtype=object)
+    for b, rating in enumerate(g.SKP_RATINGS):
+        rows = np.flatnonzero(band == b)
+        pairs = _PAIRS_OF_RATING[rating]
+        pick = np.minimum(((1 - within[rows]) * len(pairs)).astype(int), len(pairs) - 1)
+        work[rows] = [pairs[i][0] for i in pick]
+        behaviour[rows] = [pairs[i][1] for i in pick]
+    return work, behaviour

@@ -31,9 +31,9 @@ DL01,Literasi Digital,Digital literacy,teknis,
 198503122010012001,MK01,2,3,2024-06-01
 199001012015031002,DL01,1,2,2024-06-01
 """,
-    "performance_reviews": """employee_id,period,skp_rating,skp_score
-198503122010012001,2024,Baik,88.5
-199001012015031002,2024,Sangat Baik,101
+    "performance_reviews": """employee_id,period,skp_rating,skp_score,work_result_rating,behaviour_rating,quadrant
+198503122010012001,2024,Baik,88.5,Sesuai Ekspektasi,Sesuai Ekspektasi,5
+199001012015031002,2024,Sangat Baik,101,Di Atas Ekspektasi,Di Atas Ekspektasi,1
 """,
     "programs": """program_id,title,category,competencies,form,delivery,jp,cost_idr,provider,eligible_job_kinds,min_grade,max_grade,max_age,eligible_employment_types,eligible_units,eligible_sectors,mandatory
 P001,Literasi Digital Dasar,digital,DL01:2,non_klasikal,e_learning,20,0,BKPSDM,,,,,PNS;CPNS;PPPK,,,false
@@ -46,6 +46,9 @@ O002,P002,2025-03-10,2025-03-13,30,Aula BKPSDM
     "enrollments": """employee_id,program_id,offering_id,date,status,jp_earned,post_test_score,source
 198503122010012001,P001,O001,2025-01-15,completed,20,85,self
 199001012015031002,,O002,2025-02-20,attended,32,,nominated
+""",
+    "training_records": """employee_id,title,start_date,end_date,kind,provider,jp,certificate_number,source,program_id,match_status,match_score
+198503122010012001,Webinar Keselamatan Pasien,2024-09-10,2024-09-10,seminar,RSUP H. Adam Malik,4,,manual,,,
 """,
 }
 

@@ -2,13 +2,19 @@
 
 Nothing is written unless every file is valid; all tables are written in one transaction, in
 dependency order, upserting on natural keys (re-importing the same files changes nothing).
+
+Files come in through a *profile*: ``canonical`` (files named after the product's tables, the
+default), ``siasn`` (SIASN's exports as they are, ``service.ingest.siasn``) or ``lms``
+(e-learning completions, ``service.ingest.lms``). A profile turns its files into
+:class:`ParsedFile` frames in the canonical columns, indexed by the row the user sees in the
+source file, so every check below names the source file, row and column.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +23,7 @@ import sqlalchemy as sa
 from model.tables import TABLES
 from service.ingest import references
 from service.ingest.headers import map_headers, table_for_stem
+from service.ingest.record_matching import match_records
 from service.ingest.readers import SUFFIXES, FileRejected, Limits, read_table_file
 from service.ingest.report import HEADER_ROW, FileSummary, ImportReport
 from service.ingest.validation import Failure, validate_frame
@@ -28,15 +35,29 @@ from service.storage.upsert import upsert_frame
 
 # progress(stage, done, total): stage is "reading", "validating" or "writing".
 Progress = Callable[[str, int, int], None]
+# Written in the import's transaction after the canonical tables (e.g. raw LMS statements).
+ExtraWrite = Callable[[sa.Connection], None]
+PROFILES = ("canonical", "siasn", "lms")
 
 
 @dataclass
-class _Parsed:
+class ParsedFile:
+    """One source file's rows for one canonical table, ready for validation."""
+
     label: str
     table: str
     frame: pd.DataFrame  # canonical column names, normalised text, index = file rows
-    headers: dict[str, str]  # canonical column -> header as written in the file
+    headers: dict[str, str]  # canonical column -> header (or field) as written in the file
     summary: FileSummary
+
+
+@dataclass
+class Batch:
+    """What a profile read: parsed files, tables it could not read, and extra writes."""
+
+    parsed: list[ParsedFile] = field(default_factory=list)
+    rejected: set[str] = field(default_factory=set)
+    extra_writes: list[ExtraWrite] = field(default_factory=list)
 
 
 def default_limits() -> Limits:
@@ -80,8 +101,9 @@ def collect_files(paths: Iterable[str | Path], report: ImportReport) -> list[tup
     return found
 
 
-def _parse(file: Path, table: str, limits: Limits, encoding: str | None,
-           report: ImportReport) -> _Parsed | None:
+def parse_file(file: Path, table: str, limits: Limits, encoding: str | None,
+               report: ImportReport) -> ParsedFile | None:
+    """Read one canonical-profile file for ``table``; problems go to ``report``."""
     label = str(file)
     try:
         raw = read_table_file(file, table, limits, encoding)
@@ -100,33 +122,69 @@ def _parse(file: Path, table: str, limits: Limits, encoding: str | None,
             report.add(label, "required column is missing", HEADER_ROW, column)
     frame = raw.frame[list(mapping)].rename(columns=mapping)
     summary = FileSummary(label, table, len(frame), raw.sheet, ignored)
-    return _Parsed(label, table, normalise_frame(frame, spec),
-                   {c: h for h, c in mapping.items()}, summary)
+    return ParsedFile(label, table, normalise_frame(frame, spec),
+                      {c: h for h, c in mapping.items()}, summary)
 
 
-def _add_failures(report: ImportReport, parsed: _Parsed, failures: list[Failure]) -> None:
+def _add_failures(report: ImportReport, parsed: ParsedFile, failures: list[Failure]) -> None:
     for f in failures:
         header = parsed.headers.get(f.column, f.column)
         column = header if header == f.column else f"{header} ({f.column})"
         report.add(parsed.label, f.rule, f.row, column, f.value)
 
 
-def _validate(conn: sa.Connection, parsed: dict[str, _Parsed], report: ImportReport,
+def _combined(parsed: list[ParsedFile]) -> dict[str, pd.DataFrame]:
+    """Each table's rows across its files (the frames of one table share their columns)."""
+    out: dict[str, pd.DataFrame] = {}
+    for name in TABLES:
+        frames = [p.frame for p in parsed if p.table == name]
+        if frames:
+            out[name] = frames[0] if len(frames) == 1 else pd.concat(frames).fillna("")
+    return out
+
+
+def _cross_file_duplicates(parsed: list[ParsedFile], report: ImportReport) -> None:
+    """A natural key given in two files of the same table (within a file, validation says)."""
+    for name in TABLES:
+        files = [p for p in parsed if p.table == name]
+        key = list(TABLES[name].key)
+        seen: dict[tuple, tuple[str, int]] = {}
+        for p in files:
+            if not set(key) <= set(p.frame.columns):
+                continue
+            first_here: set[tuple] = set()
+            for row, values in zip(p.frame.index, p.frame[key].itertuples(index=False)):
+                k = tuple(values)
+                if k in seen and k not in first_here:
+                    file, at = seen[k]
+                    report.add(p.label, f"duplicate key ({', '.join(key)}): also in {file} row "
+                               f"{at}", int(row), p.headers.get(key[0], key[0]), " / ".join(k))
+                first_here.add(k)
+            for row, values in zip(p.frame.index, p.frame[key].itertuples(index=False)):
+                seen.setdefault(tuple(values), (p.label, int(row)))
+
+
+def _validate(conn: sa.Connection, parsed: list[ParsedFile], report: ImportReport,
               rejected: set[str]) -> None:
-    frames = {name: p.frame for name, p in parsed.items()}
-    if "enrollments" in parsed:
+    frames = _combined(parsed)
+    if "enrollments" in frames:
         programs_of = references.offering_programs(conn, frames.get("offerings"))
-        _add_failures(report, parsed["enrollments"],
-                      references.derive_program_ids(frames["enrollments"], programs_of))
-    known = references.known_keys(conn, references.referenced_targets(list(parsed)), frames)
-    for name, p in parsed.items():
-        failures = validate_frame(p.frame, TABLES[name])
-        # A table whose file could not be read would make every reference to it look unknown.
-        trusted = {t: v for t, v in known.items() if t.split(".")[0] not in rejected}
-        failures += references.reference_failures(name, p.frame, trusted)
-        if name == "employees":
+        for p in parsed:
+            if p.table == "enrollments":
+                _add_failures(report, p, references.derive_program_ids(p.frame, programs_of))
+        frames = _combined(parsed)
+    tables = sorted({p.table for p in parsed})
+    known = references.known_keys(conn, references.referenced_targets(tables), frames)
+    # A table whose file could not be read would make every reference to it look unknown.
+    trusted = {t: v for t, v in known.items() if t.split(".")[0] not in rejected}
+    for p in parsed:
+        failures = validate_frame(p.frame, TABLES[p.table])
+        failures += references.reference_failures(p.table, p.frame, trusted)
+        if p.table == "employees":
             failures += references.nip_failures(p.frame)
         _add_failures(report, p, sorted(failures, key=lambda f: (f.row, f.column)))
+    if len(parsed) > len(tables):
+        _cross_file_duplicates(parsed, report)
 
 
 def _count_new(conn: sa.Connection, name: str, frame: pd.DataFrame) -> int:
@@ -141,6 +199,40 @@ def _count_new(conn: sa.Connection, name: str, frame: pd.DataFrame) -> int:
     return int((merged["_merge"] == "left_only").sum())
 
 
+def read_canonical(paths: Iterable[str | Path], conn: sa.Connection | None, limits: Limits,
+                   encoding: str | None, report: ImportReport,
+                   notify: Progress | None = None) -> Batch:
+    """The canonical profile: files named after their table (one file per table)."""
+    batch = Batch()
+    files = collect_files(paths, report)
+    taken: set[str] = set()
+    for i, (file, table) in enumerate(files):
+        if notify:
+            notify("reading", i, len(files))
+        p = parse_file(file, table, limits, encoding, report)
+        if p is None:
+            batch.rejected.add(table)
+        elif table not in taken:
+            batch.parsed.append(p)
+            taken.add(table)
+    return batch
+
+
+def _read_profile(profile: str, paths: list[str | Path], conn: sa.Connection, limits: Limits,
+                  encoding: str | None, report: ImportReport, notify: Progress) -> Batch:
+    if profile == "canonical":
+        return read_canonical(paths, conn, limits, encoding, report, notify)
+    if profile == "siasn":
+        from service.ingest.siasn import read_siasn
+
+        return read_siasn(paths, conn, limits, encoding, report, notify)
+    if profile == "lms":
+        from service.ingest.lms import read_lms
+
+        return read_lms(paths, conn, limits, encoding, report, notify)
+    raise ValueError(f"unknown import profile {profile!r}; use one of: {', '.join(PROFILES)}")
+
+
 def import_paths(
     paths: Iterable[str | Path],
     engine: sa.Engine,
@@ -149,48 +241,46 @@ def import_paths(
     encoding: str | None = None,
     limits: Limits | None = None,
     progress: Progress | None = None,
+    profile: str = "canonical",
 ) -> ImportReport:
     """Validate files (or folders of them) and, when all are valid, upsert them in one go.
 
     Args:
-        paths: CSV/XLSX files named after their table, or folders holding such files.
+        paths: files (or folders of files) in the form the profile reads.
         engine: an engine on a migrated database (see ``init_db``).
         dry_run: validate and count, but write nothing.
         encoding: the text encoding of CSV files when not UTF-8 (e.g. ``cp1252``).
         limits: file size and row limits (default: from the settings).
         progress: called as work advances (see ``Progress``).
+        profile: how to read the files: ``canonical``, ``siasn`` or ``lms`` (see module doc).
 
     Returns:
         The report; ``report.ok`` is False and nothing was written when any problem was found.
     """
+    if profile not in PROFILES:
+        raise ValueError(f"unknown import profile {profile!r}; use one of: {', '.join(PROFILES)}")
     started = time.perf_counter()
-    report = ImportReport(dry_run=dry_run)
+    report = ImportReport(dry_run=dry_run, profile=profile)
     limits = limits or default_limits()
     notify = progress or (lambda stage, done, total: None)
-    files = collect_files(paths, report)
-    parsed: dict[str, _Parsed] = {}
-    rejected: set[str] = set()
-    for i, (file, table) in enumerate(files):
-        notify("reading", i, len(files))
-        p = _parse(file, table, limits, encoding, report)
-        if p is None:
-            rejected.add(table)
-        else:
-            report.files.append(p.summary)
-            parsed.setdefault(table, p)
-    notify("validating", 0, 1)
-    parsed = {name: parsed[name] for name in TABLES if name in parsed}
-    if parsed:
-        with engine.connect() as conn:
-            _validate(conn, parsed, report, rejected)
-    if not report.ok or not parsed:
+    with engine.connect() as conn:
+        batch = _read_profile(profile, list(paths), conn, limits, encoding, report, notify)
+        notify("validating", 0, 1)
+        order = {name: i for i, name in enumerate(TABLES)}
+        parsed = sorted(batch.parsed, key=lambda p: order[p.table])
+        report.files.extend(p.summary for p in parsed)
+        match_records(conn, parsed, report)
+        if parsed:
+            _validate(conn, parsed, report, batch.rejected)
+    if not report.ok or not (parsed or batch.extra_writes):
         report.seconds = time.perf_counter() - started
         return report
-    typed = {name: to_canonical(p.frame, TABLES[name]) for name, p in parsed.items()}
+    typed = {name: to_canonical(frame, TABLES[name]) for name, frame in _combined(parsed).items()}
     total = sum(len(f) for f in typed.values())
+    summaries = {name: [p.summary for p in parsed if p.table == name] for name in typed}
     with engine.begin() as conn:
         for name, frame in typed.items():
-            parsed[name].summary.inserted = _count_new(conn, name, frame)
+            summaries[name][0].inserted = _count_new(conn, name, frame)
         if not dry_run:
             done = 0
 
@@ -201,8 +291,11 @@ def import_paths(
 
             for name, frame in typed.items():
                 changed = upsert_frame(conn, name, frame, on_batch=advance)
+                first = summaries[name][0]
                 if changed >= 0:
-                    parsed[name].summary.updated = max(changed - parsed[name].summary.inserted, 0)
+                    first.updated = max(changed - first.inserted, 0)
+            for write in batch.extra_writes:
+                write(conn)
     report.written = not dry_run
     report.seconds = time.perf_counter() - started
     return report

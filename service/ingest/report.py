@@ -55,12 +55,25 @@ class FileSummary:
     updated: int | None = None
 
 
+@dataclass(frozen=True)
+class Mapping:
+    """A value (or header) that a profile rewrote into the canonical form, and how often."""
+
+    file: str
+    column: str
+    source: str
+    canonical: str
+    rows: int = 1
+
+
 @dataclass
 class ImportReport:
     """The outcome of ``import_paths``: problems, per-file summaries, and whether it wrote."""
 
     dry_run: bool = False
+    profile: str = "canonical"
     files: list[FileSummary] = field(default_factory=list)
+    mappings: list[Mapping] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     written: bool = False
     seconds: float = 0.0

@@ -24,7 +24,7 @@ def test_same_seed_gives_byte_identical_files(tmp_path):
         world = generate(150, 1, seed=3, end_quarter="2026Q3")
         write_world(world, tmp_path / run / "raw", tmp_path / run / "truth", xlsx=True)
     a, b = _digests(tmp_path / "a" / "raw"), _digests(tmp_path / "b" / "raw")
-    assert len(a) == 16 and a == b
+    assert len(a) == 18 and a == b
     assert _digests(tmp_path / "a" / "truth") == _digests(tmp_path / "b" / "truth")
     other = generate(150, 1, seed=4, end_quarter="2026Q3")
     write_world(other, tmp_path / "c" / "raw", tmp_path / "c" / "truth")

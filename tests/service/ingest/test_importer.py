@@ -38,7 +38,8 @@ def test_good_import_then_reimport_changes_nothing(db_engine, sample_dir, finger
     frames = load_tables(db_engine)
     assert {n: len(f) for n, f in frames.items() if len(f)} == {
         "units": 2, "employees": 3, "competencies": 2, "competency_assessments": 2,
-        "performance_reviews": 2, "programs": 2, "offerings": 2, "enrollments": 2}
+        "performance_reviews": 2, "programs": 2, "offerings": 2, "enrollments": 2,
+        "training_records": 1}
     before = fingerprint(db_engine)
 
     again = import_paths([sample_dir], db_engine)

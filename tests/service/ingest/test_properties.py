@@ -169,6 +169,8 @@ def test_one_corrupted_cell_is_reported_where_it_is(db_engine, sample_dir, finge
             shutil.copy(source, folder / source.name)
         frame = pd.read_csv(folder / f"{table}.csv", dtype=str, keep_default_na=False)
         row = pick % len(frame)
+        if column not in frame.columns:  # an optional column the sample file leaves out
+            frame[column] = ""
         frame.loc[row, column] = INVALID
         (folder / f"{table}.csv").unlink()
         path = folder / f"{table}{fmt}"
