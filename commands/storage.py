@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +14,7 @@ from rich.table import Table as RichTable
 
 # Problems printed before "... and N more" (the report returned by the API holds them all).
 SHOWN_PROBLEMS = 200
+SHOWN_MAPPINGS = 40
 PROGRESS_AFTER_SECONDS = 1.0
 
 
@@ -57,6 +59,13 @@ def _engine(console: Console):
     return engine
 
 
+def _few(names: list[str], shown: int = 6) -> str:
+    """A list of names, cut after ``shown`` with how many more (SIASN exports have ~80)."""
+    if len(names) <= shown:
+        return ", ".join(names)
+    return ", ".join(names[:shown]) + f" (+{len(names) - shown} more)"
+
+
 def _print_report(console: Console, report) -> None:
     summary = RichTable(title="Files", show_lines=False)
     for header in ("file", "table", "rows", "new", "changed", "ignored columns"):
@@ -64,9 +73,19 @@ def _print_report(console: Console, report) -> None:
     for f in report.files:
         new = str(f.inserted) if report.ok else "-"
         changed = "-" if not report.ok else "?" if f.updated is None else str(f.updated)
-        summary.add_row(f.file, f.table, str(f.rows), new, changed, ", ".join(f.ignored_columns))
+        summary.add_row(f.file, f.table, str(f.rows), new, changed, _few(f.ignored_columns))
     if report.files:
         console.print(summary)
+    if report.mappings:
+        mapped = RichTable(title=f"{len(report.mappings)} value mapping(s) applied")
+        for header in ("file", "column", "value in the file", "read as", "rows"):
+            mapped.add_column(header, overflow="fold")
+        for m in report.mappings[:SHOWN_MAPPINGS]:
+            mapped.add_row(m.file, m.column, m.source, m.canonical, str(m.rows))
+        console.print(mapped)
+        if len(report.mappings) > SHOWN_MAPPINGS:
+            console.print(f"… and {len(report.mappings) - SHOWN_MAPPINGS} more mappings "
+                          "(all of them in --report-json)")
     if report.problems:
         problems = RichTable(title=f"{len(report.problems)} problem(s): nothing was written")
         for header in ("file", "row", "column", "value", "rule"):
@@ -116,18 +135,31 @@ def import_command(
                                                      "or folders of them")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing")] = False,
     encoding: Annotated[str | None, typer.Option(help="Encoding of non-UTF-8 CSV, e.g. cp1252")] = None,
+    profile: Annotated[str, typer.Option(
+        help="How the files are laid out: canonical (named after their table), siasn (SIASN's "
+             "exports as they are, with canonical files beside them) or lms (xAPI statements, "
+             "Moodle completion CSV)")] = "canonical",
+    report_json: Annotated[Path | None, typer.Option(
+        "--report-json", help="Also write the whole report (every problem and mapping) as JSON")] = None,
 ) -> None:
     """Validate data files and, when all are valid, import them (upsert on natural keys)."""
-    from service.ingest.importer import import_paths
+    from service.ingest.importer import PROFILES, import_paths
 
+    if profile not in PROFILES:
+        raise typer.BadParameter(f"must be one of {', '.join(PROFILES)}, got {profile!r}",
+                                 param_hint="--profile")
     console = Console()
     engine = _engine(console)
     progress = _DelayedProgress(console)
     try:
-        report = import_paths(paths, engine, dry_run=dry_run, encoding=encoding, progress=progress)
+        report = import_paths(paths, engine, dry_run=dry_run, encoding=encoding, progress=progress,
+                              profile=profile)
     finally:
         progress.stop()
     _print_report(console, report)
+    if report_json is not None:
+        report_json.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+        console.print(f"report written to {report_json}")
     if not report.ok:
         raise typer.Exit(1)
 

@@ -56,10 +56,15 @@ def cf_scores(cf: ItemCF | None, snap: Snapshot, pairs: pd.DataFrame) -> np.ndar
 
 
 def quarter_outcomes(frames: dict[str, pd.DataFrame], quarter: str) -> pd.DataFrame:
-    """Enrollments whose quarter is ``quarter``, with a ``completed`` flag (0/1)."""
+    """Enrollments whose quarter is ``quarter``, with a ``completed`` flag (0/1).
+
+    Training taken outside the catalogue (``source`` external, from matched training records)
+    is history, not an outcome: nobody was nominated to it, so it teaches neither the ranker
+    nor the engagement model.
+    """
     f = conform(frames)
     enr = f["enrollments"]
-    enr = enr[enr["quarter"] == quarter].sort_values("date")
+    enr = enr[(enr["quarter"] == quarter) & (enr["source"] != "external")].sort_values("date")
     out = enr.assign(completed=(enr["status"] == "completed").astype(int))
     starts = f["offerings"].drop_duplicates("offering_id").set_index("offering_id")["start_date"]
     out["lead_days"] = (out["offering_id"].map(starts) - out["date"]).dt.days

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 # Words that name a batch or a year rather than the training, with the number after them
 # ("Angkatan II", "Tahun 2024", "Gelombang 3"); other numbers stay ("Golongan II" is a program).
@@ -37,9 +39,12 @@ _NOT_WORD = re.compile(r"[^0-9a-z]+")
 class MatchRule:
     """When a match is clear enough to be made without HR."""
 
-    min_score: float = 0.85
-    margin: float = 0.08
-    max_jp_ratio: float = 2.0
+    min_score: float = 0.85   # the title's similarity to the program
+    margin: float = 0.08      # ... ahead of the runner-up, hours counted (see jp_weight)
+    max_jp_ratio: float = 2.0  # the hours may differ by at most this factor
+    # How much a doubling of the hours away from a program's counts against it when the
+    # best and the runner-up are compared (a 16 JP record is nearer a 16 JP program).
+    jp_weight: float = 0.1
 
 
 def normalise_title(title: object) -> str:
@@ -49,6 +54,22 @@ def normalise_title(title: object) -> str:
         text = text.replace(f" {word} ", f" {canonical} ")
     text = _YEAR.sub(" ", _BATCH.sub(" ", text))
     return " ".join(text.split())
+
+
+def _similarity(queries: np.ndarray, names: np.ndarray) -> np.ndarray:
+    """Cosine of character n-gram TF-IDF vectors, the IDF from the catalogue alone.
+
+    A record's score so depends only on its title and the catalogue, never on which other
+    records came in the same file (an n-gram no program has gets the highest IDF).
+    """
+    counts = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
+                             use_idf=False, norm=None)
+    counts.fit(np.concatenate([names, queries]))
+    x_names, x_queries = counts.transform(names), counts.transform(queries)
+    df = np.asarray((x_names > 0).sum(axis=0)).ravel()
+    idf = sparse.diags(np.log((1 + len(names)) / (1 + df)) + 1)
+    x_names, x_queries = normalize(x_names @ idf), normalize(x_queries @ idf)
+    return (x_queries @ x_names.T).toarray()
 
 
 def match_programs(titles: pd.Series, jp: pd.Series, programs: pd.DataFrame,
@@ -74,22 +95,23 @@ def match_programs(titles: pd.Series, jp: pd.Series, programs: pd.DataFrame,
         return out
     names = catalogue["title"].map(normalise_title).to_numpy()
     queries = titles.map(normalise_title).to_numpy()
-    vectoriser = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-    vectoriser.fit(np.concatenate([names, queries]))
-    sims = (vectoriser.transform(queries) @ vectoriser.transform(names).T).toarray()
-    order = np.argsort(-sims, axis=1)
-    best = order[:, 0]
-    top = sims[np.arange(len(sims)), best]
-    second = sims[np.arange(len(sims)), order[:, 1]] if sims.shape[1] > 1 else np.zeros(len(sims))
-    program_jp = pd.to_numeric(catalogue["jp"], errors="coerce").to_numpy(dtype=float)[best]
+    sims = _similarity(queries, names)
     record_jp = pd.to_numeric(jp, errors="coerce").to_numpy(dtype=float)
-    known = (record_jp > 0) & (program_jp > 0)
-    ratio = np.where(known, np.maximum(record_jp, program_jp)
-                     / np.where(known, np.minimum(record_jp, program_jp), 1.0), 1.0)
+    catalogue_jp = pd.to_numeric(catalogue["jp"], errors="coerce").to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        distance = np.abs(np.log2(record_jp[:, None] / catalogue_jp[None, :]))
+    distance = np.where(np.isfinite(distance), distance, 0.0)  # unknown hours: no evidence
+    adjusted = sims - rule.jp_weight * distance
+    order = np.argsort(-adjusted, axis=1)
+    rows = np.arange(len(sims))
+    best = order[:, 0]
+    top = sims[rows, best]
+    lead = adjusted[rows, best] - (adjusted[rows, order[:, 1]] if sims.shape[1] > 1 else 0.0)
+    ratio = 2.0 ** distance[rows, best]
     # The same words as exactly one program is clear whatever the runner-up scores.
     counts = pd.Series(names).value_counts()
     exact = (queries == names[best]) & (pd.Series(names[best]).map(counts).to_numpy() == 1)
-    clear = ((top >= rule.min_score) & (top - second >= rule.margin) | exact) \
+    clear = ((top >= rule.min_score) & (lead >= rule.margin) | exact) \
         & (ratio <= rule.max_jp_ratio)
     ids = catalogue["program_id"].astype(str).to_numpy()[best]
     out["best_program_id"] = ids

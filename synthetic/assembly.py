@@ -69,8 +69,11 @@ def assemble(rng_assess: np.random.Generator, rng_skp: np.random.Generator,
     first_year = parse_quarter(quarters[0])[0]
     end_year, end_q = parse_quarter(quarters[-1])
     skp_years = list(range(first_year - 1, end_year + (end_q == 4)))
+    first_q = parse_quarter(quarters[0])[1]
+    window_start = np.datetime64(f"{first_year}-{3 * first_q - 2:02d}-01")
     records, record_truth = training_records(np.random.default_rng([seed, 2]), people, programs,
-                                             list(range(first_year, end_year + 1)), window_end)
+                                             list(range(first_year, end_year + 1)),
+                                             window_start, window_end)
     tables = {
         "units": _columns("units", units),
         "employees": _columns("employees", employees),

@@ -43,14 +43,20 @@ def _siasn_title(rng: np.random.Generator, title: str, year: int) -> str:
 
 
 def training_records(rng: np.random.Generator, people: pd.DataFrame, programs: pd.DataFrame,
-                     years: list[int], window_end: np.datetime64) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Canonical ``training_records`` and the truth (each record's true program, if any)."""
+                     years: list[int], window_start: np.datetime64,
+                     window_end: np.datetime64) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Canonical ``training_records`` and the truth (each record's true program, if any).
+
+    Records fall inside the simulated window only, like the enrolments (a year the window
+    starts late in is only partly covered).
+    """
     appointed = people["appointment_date"].to_numpy("datetime64[D]")
     exit_ = people["exit_date"].to_numpy("datetime64[D]")
     catalogue = programs[programs["delivery"].isin(list(KINDS_OF_DELIVERY))]
     rows, truth = [], []
     for year in years:
-        first, last = np.datetime64(f"{year}-01-01"), min(np.datetime64(f"{year}-12-31"), window_end)
+        first = max(np.datetime64(f"{year}-01-01"), window_start)
+        last = min(np.datetime64(f"{year}-12-31"), window_end)
         if last <= first:
             continue
         employed = np.flatnonzero((appointed < first) & ~(exit_ <= last))
@@ -61,6 +67,8 @@ def training_records(rng: np.random.Generator, people: pd.DataFrame, programs: p
             if rng.random() < P_CATALOGUE and len(catalogue):
                 p = catalogue.iloc[int(rng.integers(len(catalogue)))]
                 title, kind = _siasn_title(rng, p["title"], year), KINDS_OF_DELIVERY[p["delivery"]]
+                if p["category"] == "kepemimpinan":  # leadership training is SIASN's riwayat diklat
+                    kind = "diklat_struktural"
                 provider, jp, true_id = str(rng.choice(OTHER_PROVIDERS)), int(p["jp"]), p["program_id"]
             else:
                 title, kind, provider, jp = OUTSIDE_COURSES[int(rng.integers(len(OUTSIDE_COURSES)))]
@@ -71,7 +79,7 @@ def training_records(rng: np.random.Generator, people: pd.DataFrame, programs: p
             rows.append({"employee_id": employee, "title": title, "start_date": str(start),
                          "end_date": str(end), "kind": kind, "provider": provider,
                          "jp": jp, "certificate_number": f"STTPP/{year}/{len(rows) + 1:05d}",
-                         "source": "siasn_diklat" if kind.startswith("diklat") else "siasn_kursus",
+                         "source": "siasn_diklat" if kind == "diklat_struktural" else "siasn_kursus",
                          "program_id": "", "match_status": "", "match_score": ""})
             truth.append({"employee_id": employee, "title": title, "start_date": str(start),
                           "program_id": true_id})

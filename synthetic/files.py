@@ -98,7 +98,6 @@ def write_world(world: SyntheticWorld, out: str | Path, truth_out: str | Path,
     if out.resolve() == truth_out.resolve():
         raise ValueError("the truth must go to a different folder than the canonical files")
     out.mkdir(parents=True, exist_ok=True)
-    truth_out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in world.tables.items():
         _write_csv(frame, out / f"{name}.csv")
@@ -106,6 +105,14 @@ def write_world(world: SyntheticWorld, out: str | Path, truth_out: str | Path,
         if xlsx:
             _write_xlsx(frame, out / f"{name}.xlsx")
             written.append(out / f"{name}.xlsx")
+    return written + write_truth(world, truth_out)
+
+
+def write_truth(world: SyntheticWorld, truth_out: str | Path) -> list[Path]:
+    """Write the hidden truth (frames, arrays, parameters and its README) to ``truth_out``."""
+    truth_out = Path(truth_out)
+    truth_out.mkdir(parents=True, exist_ok=True)
+    written = []
     for name, frame in world.truth.items():
         _write_csv(frame, truth_out / f"{name}.csv")
         written.append(truth_out / f"{name}.csv")
@@ -118,5 +125,4 @@ def write_world(world: SyntheticWorld, out: str | Path, truth_out: str | Path,
     (truth_out / "README.md").write_text(TRUTH_README.format(
         seed=world.meta["seed"], first=q[0], last=q[-1],
         params=json.dumps(world.meta["params"], indent=2)))
-    written += [truth_out / "params.json", truth_out / "README.md"]
-    return written
+    return written + [truth_out / "params.json", truth_out / "README.md"]

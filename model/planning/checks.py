@@ -5,12 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from model.planning.inputs import (
-    COST, LOCKED, MANDATORY, OFFERING, PERSON, PROGRAM, SEATS, UNIT, PlanConfig, excluded_mask,
-    validate_candidates, validate_offerings,
+    COST, LOCKED, MANDATORY, OFFERING, PERSON, PROGRAM, SEATS, TOL_IDR, UNIT, PlanConfig,
+    excluded_mask, validate_candidates, validate_offerings,
 )
 from model.planning.result import PlanResult
 
-_TOL_IDR = 0.5
 
 
 def _pairs(frame: pd.DataFrame, n: int) -> list[tuple[str, str]]:
@@ -36,7 +35,7 @@ def _mandatory_crowded_out(lines: pd.DataFrame, cands: pd.DataFrame, seats: pd.S
         offering = getattr(row, OFFERING)
         if (person, program) in covered:
             continue
-        if (seats_left[offering] >= 1 and getattr(row, COST) <= budget_left + _TOL_IDR
+        if (seats_left[offering] >= 1 and getattr(row, COST) <= budget_left + TOL_IDR
                 and per_person.get(person, 0) < config.max_per_person):
             out.append(f"mandatory line ({person}, {offering}) is left out although it fits "
                        f"without the optional lines")
@@ -79,7 +78,7 @@ def check_plan(plan: PlanResult | pd.DataFrame, candidates: pd.DataFrame,
     lines[LOCKED] = lines[LOCKED].astype(bool)
 
     spent = lines[COST].sum()
-    if spent > config.budget_idr + _TOL_IDR:
+    if spent > config.budget_idr + TOL_IDR:
         problems.append(f"cost {spent:,.0f} IDR exceeds the budget of {config.budget_idr:,.0f} IDR")
     taken = lines.groupby(OFFERING).size()
     for offering, n in taken[taken > seats.reindex(taken.index)].items():
@@ -102,7 +101,7 @@ def check_plan(plan: PlanResult | pd.DataFrame, candidates: pd.DataFrame,
     for unit, share in config.min_unit_share.items():
         mine = lines[lines[UNIT] == unit]
         if config.unit_share_of == "budget":
-            if mine[COST].sum() < share * config.budget_idr - _TOL_IDR:
+            if mine[COST].sum() < share * config.budget_idr - TOL_IDR:
                 problems.append(f"unit {unit} gets {mine[COST].sum():,.0f} IDR, below its share "
                                 f"{share:.1%} of {config.budget_idr:,.0f} IDR")
         elif len(mine) < share * len(lines) - 1e-9:

@@ -34,6 +34,8 @@ COST, JP, RELEVANCE, P_COMPLETE = "cost_idr", "jp", "relevance", "p_complete"
 BENEFIT, SHORTFALL, MANDATORY = "expected_benefit", "jp_shortfall", "mandatory"
 POPULARITY, REASON, LOCKED, SCORE, SEATS = "popularity", "reason", "locked", "score", "seats"
 
+# Rupiah amounts closer than this are equal (a unit's share below half a rupiah needs nothing).
+TOL_IDR = 0.5
 CANDIDATE_REQUIRED = (PERSON, OFFERING, PROGRAM, UNIT, COST, JP, P_COMPLETE, SHORTFALL)
 OFFERING_REQUIRED = (OFFERING, PROGRAM, SEATS, "start_date")
 ASSIGNMENT_COLUMNS = [PERSON, OFFERING, PROGRAM, UNIT, COST, JP, BENEFIT, REASON, LOCKED,
@@ -263,7 +265,7 @@ def check_unit_shares(candidates: pd.DataFrame, config: PlanConfig) -> None:
         short = {u: f"needs {s * config.budget_idr:,.0f} IDR, all its candidates cost "
                     f"{reachable.get(u, 0):,.0f}"
                  for u, s in config.min_unit_share.items()
-                 if reachable.get(u, 0) < s * config.budget_idr - 1e-6}
+                 if reachable.get(u, 0) < s * config.budget_idr - TOL_IDR}
         if short:
             raise PlanInfeasibleError(f"min_unit_share cannot be met: {short}")
 

@@ -18,7 +18,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from model.planning.inputs import (
-    COST, LOCKED, MANDATORY, OFFERING, PERSON, PROGRAM, SCORE, SEATS, UNIT, PlanConfig,
+    COST, LOCKED, MANDATORY, OFFERING, PERSON, PROGRAM, SCORE, SEATS, TOL_IDR, UNIT, PlanConfig,
     PlanInfeasibleError, prepare,
 )
 from model.planning.reduction import Reduction, reduce_lines
@@ -76,7 +76,8 @@ def _share_rows(cands: pd.DataFrame,
         mine = (cands[UNIT] == unit).to_numpy(dtype=float)
         if config.unit_share_of == "budget":
             rows.append(mine * cands[COST].to_numpy() / unit_cost)
-            lows.append(share * config.budget_idr / unit_cost)
+            # The checker's tolerance: a share under half a rupiah is met by spending nothing.
+            lows.append(max(share * config.budget_idr - TOL_IDR, 0.0) / unit_cost)
         else:
             rows.append(mine - share)
             lows.append(0.0)

@@ -78,6 +78,16 @@ def test_a_budget_share_buys_a_unit_its_line():
     assert check_plan(plan, candidates, offerings, config) == []
 
 
+def test_a_share_under_half_a_rupiah_needs_no_line_in_solver_and_checker_alike():
+    # Found by the property test: 10% of a 1-rupiah budget with no seats left.
+    offerings = offerings_frame({"A": 0})
+    candidates = candidates_frame([("x", "A", "U0", 0, 1.0)])
+    config = PlanConfig(budget_idr=1, min_unit_share={"U0": 0.1})
+    plan = solve_plan(candidates, offerings, config)
+    assert plan.assignments.empty
+    assert check_plan(plan, candidates, offerings, config) == []
+
+
 def test_the_jp_term_favours_closing_a_shortfall():
     offerings = offerings_frame({"A": 1})
     candidates = candidates_frame([("done", "A", "u", 0, 0.5), ("short", "A", "u", 0, 0.4)])
