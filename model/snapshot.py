@@ -19,6 +19,7 @@ import pandas as pd
 from model import glossary as g
 from model import quarters as qt
 from model.config import ModelConfig
+from model.outside_training import EXTERNAL, counting_dates, matched_records, without_repeats
 from model.tables import TABLES, parse_list, parse_targets
 
 PERSON = "person_key"
@@ -86,20 +87,14 @@ def conform(frames: dict[str, pd.DataFrame]) -> Frames:
     records = out["training_records"]
     records = records[records[PERSON].notna() & records["start_date"].notna()].copy()
     records[PERSON] = records[PERSON].astype(str)
-    records["quarter"] = qt.quarters_of(records["start_date"])
+    # An outside training is known, and its hours count, once it has ended.
+    records["quarter"] = qt.quarters_of(counting_dates(records))
     records["jp"] = pd.to_numeric(records["jp"], errors="coerce").fillna(0.0)
     matched = matched_records(records)
     out["enrollments"] = pd.concat([enr, external_enrollments(records[matched])],
                                    ignore_index=True)
     out["training_records"] = records[~matched].reset_index(drop=True)
     return out
-
-
-def matched_records(records: pd.DataFrame) -> np.ndarray:
-    """Training records that name a catalogue program the match of which HR has not rejected."""
-    named = records["program_id"].notna().to_numpy(dtype=bool)
-    rejected = records["match_status"].astype("string").eq("rejected").fillna(False)
-    return named & ~rejected.to_numpy(dtype=bool)
 
 
 def external_enrollments(records: pd.DataFrame) -> pd.DataFrame:
@@ -110,7 +105,7 @@ def external_enrollments(records: pd.DataFrame) -> pd.DataFrame:
         "offering_id": pd.Series(pd.NA, index=range(len(records)), dtype=object),
         "date": records["start_date"].to_numpy(), "status": "completed",
         "jp_earned": records["jp"].to_numpy(dtype=float), "post_test_score": np.nan,
-        "source": "external", "study_load_jp": np.nan, "prior_attempts": np.nan,
+        "source": EXTERNAL, "study_load_jp": np.nan, "prior_attempts": np.nan,
         "quarter": records["quarter"].to_numpy(),
     })
 
@@ -258,7 +253,9 @@ def build_snapshot(frames: dict[str, pd.DataFrame], as_of: str,
     # Quarter labels sort as text (YYYYQn), so a string comparison orders them.
     # An outcome is known once the offering has ended: a long training that is still running
     # at as_of is in the history as registered, without its (future) outcome.
-    history = enr[(enr["quarter"] < as_of) & (enr["date"] < start)].reset_index(drop=True)
+    history = enr[(enr["quarter"] < as_of) & (enr["date"] < start)]
+    # Decided within what is known: a record repeating a later enrollment counts until then.
+    history = without_repeats(history).reset_index(drop=True)
     ends = offerings.drop_duplicates("offering_id").set_index("offering_id")["end_date"]
     running = pd.to_datetime(history["offering_id"].map(ends)).ge(start).to_numpy(dtype=bool)
     if running.any():
@@ -269,7 +266,9 @@ def build_snapshot(frames: dict[str, pd.DataFrame], as_of: str,
     end = records["end_date"].fillna(records["start_date"])
     external_jp = records.loc[end < start, [PERSON, "quarter", "jp"]].reset_index(drop=True)
     # Registrations already made for this quarter or later are known, their outcome is not.
-    pending = enr.loc[(enr["quarter"] >= as_of) & (enr["date"] < start),
+    # (An outside training still running is no registration: it is known once it has ended.)
+    pending = enr.loc[(enr["quarter"] >= as_of) & (enr["date"] < start)
+                      & enr["source"].ne(EXTERNAL).fillna(True),
                       [PERSON, "program_id", "offering_id", "date", "quarter", "study_load_jp",
                        "prior_attempts"]].reset_index(drop=True)
 

@@ -19,6 +19,7 @@ from model.candidates import candidate_pairs, offered_programs
 from model.collaborative import ItemCF
 from model.config import ModelConfig
 from model.features import REGISTRATION_COLUMNS, pair_features, person_features, yearly_jp_of
+from model.outside_training import without_repeats
 from model.snapshot import PERSON, Snapshot, build_snapshot, conform
 
 
@@ -150,7 +151,8 @@ def engagement_examples(qd: QuarterData, config: ModelConfig) -> pd.DataFrame:
 def yearly_jp(frames: dict[str, pd.DataFrame]) -> pd.Series:
     """JP earned per (person_key, year) over the whole data (labels of the duty model)."""
     f = conform(frames)
-    return yearly_jp_of(f["enrollments"], f["training_records"][[PERSON, "quarter", "jp"]])
+    return yearly_jp_of(without_repeats(f["enrollments"]),
+                        f["training_records"][[PERSON, "quarter", "jp"]])
 
 
 def duty_examples(qd: QuarterData, jp_by_year: pd.Series) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from service.storage.schema import audit_log
 VIEW, CHANGE = "view", "change"
 # Actions that change data the model sees (the serving context is rebuilt after them).
 DATA_CHANGES = ("import", "decision", "enrollment_update", "program_create", "program_update",
-                "offering_create", "offering_update")
+                "offering_create", "offering_update", "training_record_review")
 
 
 def record(conn: sa.Connection, actor: str, action: str, object_type: str | None = None,

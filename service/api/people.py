@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from service.api import outside_training
 from service.api.errors import not_found
+from service.api.scope import unit_conditions
 from service.auth.roles import Principal
 from service.storage.schema import CANONICAL
 
@@ -24,12 +26,7 @@ def visible_employee(conn: sa.Connection, user: Principal, employee_id: str) -> 
 
 def _filtered(user: Principal, unit: str | None, job_kind: str | None, grade: str | None,
               q: str | None) -> list[sa.ColumnElement[bool]]:
-    where: list[sa.ColumnElement[bool]] = []
-    scoped = user.scope_unit(unit)
-    if not user.all_units and unit is not None and unit != user.unit:
-        where.append(sa.false())  # a unit head asking for another unit sees nobody
-    if scoped is not None:
-        where.append(EMP.c.unit == scoped)
+    where = unit_conditions(user, unit)
     if job_kind:
         where.append(EMP.c.job_kind == job_kind)
     if grade:
@@ -66,7 +63,9 @@ def matching(conn: sa.Connection, user: Principal, *, unit: str | None = None,
 
 
 def profile_parts(conn: sa.Connection, employee_id: str, year: int) -> dict:
-    """Competency gaps (latest assessment per competency), reviews, training, JP in ``year``."""
+    """Competency gaps (latest assessment per competency), reviews, training (enrollments and
+    records of training outside the catalogue), JP in ``year`` (a record repeating a completed
+    enrollment counted once)."""
     ca, comp = CANONICAL["competency_assessments"], CANONICAL["competencies"]
     pr, enr, prog = CANONICAL["performance_reviews"], CANONICAL["enrollments"], CANONICAL["programs"]
     assessed = conn.execute(
@@ -94,6 +93,9 @@ def profile_parts(conn: sa.Connection, employee_id: str, year: int) -> dict:
         .join(prog, prog.c.program_id == enr.c.program_id, isouter=True)
         .where(enr.c.employee_id == employee_id)
         .order_by(enr.c.date.desc())).mappings().all()
+    records = outside_training.of_employee(conn, employee_id)
     jp = sum(float(t["jp_earned"] or 0) for t in training if t["date"].year == year)
+    jp += sum(float(r["jp"] or 0) for r in records if r["counted"] and r["jp_year"] == year)
     return {"competency_gaps": gaps, "performance": [dict(r) for r in reviews],
-            "training": [dict(t) for t in training], "jp_year": year, "jp_this_year": jp}
+            "training": [dict(t) for t in training], "training_records": records,
+            "jp_year": year, "jp_this_year": jp}

@@ -10,6 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from model.config import ModelConfig
+from service.api import outside_training
 from service.auth.roles import Principal
 from service.storage.schema import CANONICAL
 
@@ -42,7 +43,8 @@ def _scope(user: Principal, unit: str | None,
 
 def staff_jp(conn: sa.Connection, user: Principal, year: int, config: ModelConfig,
              unit: str | None = None) -> pd.DataFrame:
-    """Active staff in scope with JP earned in ``year``, their duty and whether they met it."""
+    """Active staff in scope with JP earned in ``year`` (enrollments, and training records
+    counted once: see ``service.api.outside_training``), their duty and whether they met it."""
     staff = pd.DataFrame(conn.execute(
         sa.select(EMP.c.employee_id, EMP.c.name, EMP.c.unit, EMP.c.position, EMP.c.grade,
                   EMP.c.employment_type).where(*_scope(user, unit))
@@ -55,7 +57,9 @@ def staff_jp(conn: sa.Connection, user: Principal, year: int, config: ModelConfi
         .where(*_scope(user, unit), ENR.c.date.between(start, end))
         .group_by(ENR.c.employee_id)).mappings().all(), columns=["employee_id", "jp"])
     staff = staff.merge(earned, on="employee_id", how="left")
-    staff["jp"] = staff["jp"].fillna(0.0).astype(float)
+    outside = outside_training.counted_jp(conn, _scope(user, unit), year)
+    staff["jp"] = (staff["jp"].fillna(0.0).astype(float)
+                   + staff["employee_id"].map(outside).fillna(0.0).astype(float))
     staff["duty"] = [config.duty_for(t) for t in staff["employment_type"]]
     staff["met"] = staff["jp"] >= staff["duty"]
     return staff

@@ -6,6 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel
 
+from service.api.schemas.training_records import TrainingRecordPublic
+
 
 class EmployeePublic(BaseModel):
     employee_id: str
@@ -63,5 +65,6 @@ class EmployeeProfile(EmployeePublic):
     competency_gaps: list[CompetencyGap]
     performance: list[PerformanceReview]
     training: list[TrainingRecord]
+    training_records: list[TrainingRecordPublic]
     jp_year: int
     jp_this_year: float

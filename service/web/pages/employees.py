@@ -1,4 +1,5 @@
-"""Employees: search, a profile with gaps, history and ranked suggestions, and HR decisions.
+"""Employees: search, a profile with gaps, history (training records outside the catalogue
+included, with their match for HR to confirm or reject) and ranked suggestions, and HR decisions.
 
 Everything goes through the API's own route functions (scoping, audit, the decision rules):
 a unit head asking for another unit's employee gets the API's 404, shown as a page.
@@ -6,6 +7,7 @@ a unit head asking for another unit's employee gets the API's 404, shown as a pa
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Path, Query, Request
@@ -14,19 +16,25 @@ from pydantic import ValidationError
 
 from service.api.deps import ServicesDep
 from service.api.errors import ApiError
-from service.api.routes import decisions, employees, engagement, recommendations
+from service.auth.roles import EDITORS
+from service.api.routes import (decisions, employees, engagement, programs, recommendations,
+                                training_records)
 from service.api.schemas.decisions import DecisionCreate
+from service.api.schemas.training_records import TrainingRecordReview
 from service.web import suggestions
 from service.web.charts import Bar, horizontal_bars
 from service.web.i18n import language_of, translate
 from service.web.rendering import render
-from service.web.session import Csrf, WebError, WebUser
+from service.web.session import Csrf, WebEditor, WebError, WebUser
 
 router = APIRouter(prefix="/employees")
 EmployeeId = Annotated[str, Path(min_length=1, max_length=64)]
 PAGE_SIZE = 25
 DECISION_ERRORS = {404: "decision.not_found", 409: "decision.conflict", 422: "decision.invalid"}
-NOTICES = ("decision.accepted", "decision.rejected", *DECISION_ERRORS.values())
+RECORD_ERRORS = {404: "record.not_found", 422: "record.invalid"}
+RECORD_DONE = {"confirm": "record.confirmed", "reject": "record.rejected"}
+NOTICES = ("decision.accepted", "decision.rejected", *DECISION_ERRORS.values(),
+           *RECORD_DONE.values(), *RECORD_ERRORS.values(), "record.unknown_program")
 
 
 @router.get("")
@@ -72,9 +80,12 @@ def profile(request: Request, employee_id: EmployeeId, user: WebUser, services: 
         offers = suggestions.upcoming_offerings(conn, [i.program_id for i in ranked.items]
                                                 if ranked else [], state)
         decided = suggestions.decisions_of(conn, employee_id)
+    # The catalogue as choices for a record's program (HR may type any id beyond these).
+    catalogue = (programs.list_programs(user, services, page=1, page_size=200).items
+                 if user.role in EDITORS and person.training_records else [])
     return render(request, "profile.html", user, person=person, ranked=ranked, engaged=engaged,
                   offers=offers, decided=decided, gap_chart=gap_chart(lang, person.competency_gaps),
-                  notice=notice if notice in NOTICES else None)
+                  catalogue=catalogue, notice=notice if notice in NOTICES else None)
 
 
 @router.post("/{employee_id}/decisions", dependencies=[Csrf])
@@ -98,3 +109,27 @@ def decide(employee_id: EmployeeId, user: WebUser, services: ServicesDep,
             raise
         notice = DECISION_ERRORS.get(exc.status, "decision.invalid")
     return RedirectResponse(f"/ui/employees/{employee_id}?notice={notice}#suggestions", 303)
+
+
+@router.post("/{employee_id}/training-records", dependencies=[Csrf])
+def review_record(employee_id: EmployeeId, user: WebEditor, services: ServicesDep,
+                  title: Annotated[str, Form(min_length=1, max_length=500)],
+                  start_date: Annotated[dt.date, Form()],
+                  action: Annotated[Literal["confirm", "reject"], Form()],
+                  program_id: Annotated[str, Form(max_length=64)] = "",
+                  reason: Annotated[str, Form(max_length=1000)] = ""):
+    """Confirm or reject a training record's match with the API's review code, then back to
+    the profile."""
+    try:
+        body = TrainingRecordReview(employee_id=employee_id, title=title, start_date=start_date,
+                                    action=action, program_id=program_id.strip() or None,
+                                    reason=reason.strip() or None)
+    except ValidationError:
+        raise WebError(422, "record.invalid") from None
+    try:
+        training_records.review(body, user, services)
+        notice = RECORD_DONE[action]
+    except ApiError as exc:
+        notice = ("record.unknown_program" if "unknown program" in exc.detail
+                  else RECORD_ERRORS.get(exc.status, "record.invalid"))
+    return RedirectResponse(f"/ui/employees/{employee_id}?notice={notice}#records", 303)

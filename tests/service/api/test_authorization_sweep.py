@@ -63,6 +63,8 @@ ADMIN_ONLY = {("GET", f"{API}/users"), ("POST", f"{API}/users"), ("GET", f"{API}
 EDITOR_ONLY = {("POST", f"{API}/programs"), ("PATCH", f"{API}/programs/{{program_id}}"),
                ("POST", f"{API}/offerings"), ("PATCH", f"{API}/offerings/{{offering_id}}"),
                ("POST", f"{API}/imports"), ("POST", f"{API}/plans"), ("GET", f"{API}/plans"),
+               ("POST", f"{API}/training-records/review"),
+               ("POST", f"{UI}/employees/{{employee_id}}/training-records"),
                ("PATCH", f"{API}/plans/{{plan_id}}/lines/{{line_id}}"),
                ("POST", f"{API}/plans/{{plan_id}}/solve"),
                ("POST", f"{API}/plans/{{plan_id}}/approve"),
@@ -113,6 +115,12 @@ RECIPES: dict[tuple[str, str], list[dict]] = {
                                              "program_id": "{program_id}",
                                              "decision": "rejected", "reason": "sweep"}}],
     ("PATCH", f"{API}/enrollments/{{enrollment_id}}"): [{"json": {"status": "{enrollment_status}"}}],
+    ("GET", f"{API}/training-records"): [{}, {"params": {"unit": "{unit}"}},
+                                         {"params": {"employee_id": "{employee_id}"}},
+                                         {"params": {"match_status": "auto"}}],
+    ("POST", f"{API}/training-records/review"): [{"json": {
+        "employee_id": "{employee_id}", "title": "sweep", "start_date": "2024-01-01",
+        "action": "reject"}}],
     ("POST", f"{API}/imports"): [{"files": {"files": ("employees.csv", EMPLOYEE_CSV, "text/csv")},
                                   "data": {"dry_run": "true"}}],
     ("GET", f"{API}/model"): [{}],
@@ -140,6 +148,8 @@ RECIPES: dict[tuple[str, str], list[dict]] = {
     ("GET", f"{UI}/employees/{{employee_id}}"): [{}],
     ("POST", f"{UI}/employees/{{employee_id}}/decisions"): [
         _csrf(program_id="{program_id}", decision="rejected", reason="sweep")],
+    ("POST", f"{UI}/employees/{{employee_id}}/training-records"): [
+        _csrf(title="sweep", start_date="2024-01-01", action="reject")],
     ("GET", f"{UI}/units"): [{}],
     ("GET", f"{UI}/units/{{unit}}"): [{}],
     ("GET", f"{UI}/units/{{unit}}/export"): [{"params": {"format": "csv"}},
@@ -514,6 +524,7 @@ def test_lists_exports_and_plans_hold_only_the_heads_unit(sweep):
                                                                    reverse=True)))
     pid = sweep["values"]["a"]["plan_id"]
     checks = [("GET", f"{API}/employees", {"params": {"page_size": 200}}),
+              ("GET", f"{API}/training-records", {"params": {"page_size": 200}}),
               ("GET", f"{API}/recommendations", {"params": {"format": "json"}}),
               ("GET", f"{API}/recommendations", {"params": {"format": "csv"}}),
               ("GET", f"{API}/recommendations", {"params": {"format": "xlsx"}}),

@@ -20,7 +20,9 @@ DYNAMIC = {"status.": [*glossary.ENROLLMENT_STATUSES, "unknown"],
            "plan.status_": ["building", "draft", "failed", "approved"],
            "plan.state_": ["proposed", "locked", "removed"],
            "model.status_": ["serving", "not_loaded"],
-           "decision.was_": ["accepted", "rejected"]}
+           "decision.was_": ["accepted", "rejected"],
+           "record.status_": [*glossary.TRAINING_MATCH_STATUSES, "unknown"],
+           "record.kind_": [*glossary.TRAINING_RECORD_KINDS, "unknown"]}
 
 
 def used_keys() -> set[str]:

@@ -79,3 +79,65 @@ def test_bad_parameters_are_4xx_pages_and_the_api_keeps_json(sessions, live_serv
     assert sessions["analyst"].get("/ui/employees/" + "9" * 80).status_code == 422
     api = httpx.get(f"{live_server['base']}/api/v1/employees/123")
     assert api.status_code == 401 and api.json()["detail"].startswith("not authenticated")
+
+
+TR = CANONICAL["training_records"]
+
+
+def a_record(engine, matched: bool, unit: str) -> dict:
+    """A training record of someone in ``unit`` (matched to a program or not) to review."""
+    emp = CANONICAL["employees"]
+    with engine.connect() as conn:
+        found = (TR.c.program_id.is_not(None) if matched else TR.c.program_id.is_(None))
+        return dict(conn.execute(
+            sa.select(TR).join(emp, emp.c.employee_id == TR.c.employee_id)
+            .where(found, emp.c.unit == unit, TR.c.match_status.in_(("auto", "unmatched")))
+            .order_by(TR.c.employee_id, TR.c.start_date)).mappings().first())
+
+
+def test_the_profile_shows_training_outside_the_catalogue_with_its_match(sessions, web_world,
+                                                                          web_kit):
+    record = a_record(web_world["engine"], matched=True, unit=web_world["unit_a"])
+    page = sessions["analyst"].get(f"/ui/employees/{record['employee_id']}").text
+    section = page.split('id="records-section"', 1)[1]
+    text = web_kit.text_of(section)
+    assert "Pelatihan di luar katalog" in page and record["title"] in text
+    assert record["program_id"] in text and "Dicocokkan otomatis" in text
+    assert record["certificate_number"] in text and "review-record" in section
+    # A unit head reads their own people's records but has no review form.
+    head = sessions["head_a"].get(f"/ui/employees/{record['employee_id']}").text
+    assert record["title"] in web_kit.text_of(head) and "review-record" not in head
+    english = sessions["analyst"].get(f"/ui/employees/{record['employee_id']}",
+                                      params={"lang": "en"}).text
+    assert "Training outside the catalogue" in english and "Matched automatically" in english
+    sessions["analyst"].get("/ui/", params={"lang": "id"})  # the shared session back in Indonesian
+
+
+def test_hr_confirms_a_match_from_the_profile(sessions, web_world):
+    record = a_record(web_world["engine"], matched=False, unit=web_world["unit_b"])
+    client = sessions["analyst"]
+    url = f"/ui/employees/{record['employee_id']}/training-records"
+    form = {"title": record["title"], "start_date": record["start_date"].isoformat(),
+            "action": "confirm"}
+    assert client.post(url, data=form).status_code == 403  # no CSRF token
+    token = client.cookies["asn_csrf"]
+    nothing = client.post(url, data={**form, "csrf_token": token})
+    assert nothing.status_code == 303 and "notice=record.invalid" in nothing.headers["location"]
+    unknown = client.post(url, data={**form, "program_id": "NO-SUCH", "csrf_token": token})
+    assert "notice=record.unknown_program" in unknown.headers["location"]
+    with web_world["engine"].connect() as conn:
+        program = conn.execute(sa.select(CANONICAL["programs"].c.program_id)
+                               .order_by(CANONICAL["programs"].c.program_id)).first()[0]
+    done = client.post(url, data={**form, "program_id": program, "csrf_token": token})
+    assert done.status_code == 303 and "notice=record.confirmed" in done.headers["location"]
+    with web_world["engine"].connect() as conn:
+        stored = conn.execute(sa.select(TR.c.program_id, TR.c.match_status).where(
+            TR.c.employee_id == record["employee_id"], TR.c.title == record["title"],
+            TR.c.start_date == record["start_date"])).one()
+    assert tuple(stored) == (program, "confirmed")
+    page = client.get(done.headers["location"]).text
+    assert "Kecocokan dikonfirmasi." in page and "Dikonfirmasi" in page
+    head = sessions["head_a"]
+    refused = head.post(url, data={**form, "action": "reject",
+                                   "csrf_token": head.cookies["asn_csrf"]})
+    assert refused.status_code == 403

@@ -11,6 +11,19 @@ from service.storage.schema import CANONICAL
 pytestmark = pytest.mark.slow
 
 
+def outside_jp(engine, year: int, enrollments: pd.DataFrame) -> pd.Series:
+    """JP of training records in ``year`` (by end date, else start date), less the matched ones
+    that repeat a completed enrollment of the same program in that year."""
+    rec = pd.read_sql(sa.select(CANONICAL["training_records"]), engine.connect())
+    when = pd.to_datetime(rec["end_date"]).fillna(pd.to_datetime(rec["start_date"]))
+    rec = rec[when.dt.year == year]
+    done = enrollments[enrollments["status"] == "completed"]
+    held = set(zip(done["employee_id"], done["program_id"]))
+    repeat = [(e, p) in held and s != "rejected"
+              for e, p, s in zip(rec["employee_id"], rec["program_id"], rec["match_status"])]
+    return rec[[not r for r in repeat]].groupby("employee_id")["jp"].sum()
+
+
 def expected(engine, year: int, unit: str | None = None) -> tuple[int, int, float]:
     emp, enr, prog = (pd.read_sql(sa.select(CANONICAL[t]), engine.connect())
                       for t in ("employees", "enrollments", "programs"))
@@ -19,7 +32,8 @@ def expected(engine, year: int, unit: str | None = None) -> tuple[int, int, floa
     active = emp[emp["active"].fillna(True).astype(bool)]
     enr["date"] = pd.to_datetime(enr["date"])
     mine = enr[(enr["date"].dt.year == year) & enr["employee_id"].isin(emp["employee_id"])]
-    jp = mine.groupby("employee_id")["jp_earned"].sum()
+    jp = mine.groupby("employee_id")["jp_earned"].sum().add(outside_jp(engine, year, mine),
+                                                            fill_value=0)
     met = int((active["employee_id"].map(jp).fillna(0) >= 20).sum())
     cost = mine.merge(prog[["program_id", "cost_idr"]], on="program_id")["cost_idr"].sum()
     return met, len(active), float(cost)
