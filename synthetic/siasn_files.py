@@ -3,9 +3,9 @@
 ``asn-reco demo-data --format siasn`` writes Export Data ASN (people), riwayat kursus and
 riwayat diklat (training outside the catalogue) and SKP 2022 (performance) with SIASN's column
 names, value words and ``DD-MM-YYYY`` dates, and canonical files for the tables SIASN does not
-hold (units, competencies and assessments, the catalogue, offerings, enrolments). Imported with
-``asn-reco import --profile siasn FOLDER`` they give the same tables as the canonical files,
-except ``employees.digital_access``, which SIASN does not record.
+hold (units, competencies and assessments, the catalogue, offerings, enrolments, and an
+``employees.csv`` with only the digital access HR records beside SIASN). Imported with
+``asn-reco import --profile siasn FOLDER`` they give the same tables as the canonical files.
 """
 
 from __future__ import annotations
@@ -106,6 +106,9 @@ def write_siasn(world: SyntheticWorld, out: str | Path) -> list[Path]:
         frames[FILES["diklat"]] = riwayat_diklat(tables["training_records"])
     frames.update({f"{name}.csv": frame for name, frame in tables.items()
                    if name not in SIASN_TABLES})
+    # What SIASN does not record, HR keeps beside it: digital access, in a canonical file that
+    # adds the column to the people of Export Data ASN.
+    frames["employees.csv"] = tables["employees"][["employee_id", "digital_access"]]
     written = []
     for name, frame in frames.items():
         if frame.empty and name == FILES["diklat"]:

@@ -143,25 +143,32 @@ def _combined(parsed: list[ParsedFile]) -> dict[str, pd.DataFrame]:
     return out
 
 
-def _cross_file_duplicates(parsed: list[ParsedFile], report: ImportReport) -> None:
-    """A natural key given in two files of the same table (within a file, validation says)."""
+def _cross_file_conflicts(parsed: list[ParsedFile], report: ImportReport) -> None:
+    """A key given in two files of one table must not be given two values for one column.
+
+    A second file may add columns to the rows of the first (SIASN's Export Data ASN and a
+    canonical ``employees.csv`` holding digital access); it may not contradict them.
+    """
     for name in TABLES:
         files = [p for p in parsed if p.table == name]
         key = list(TABLES[name].key)
-        seen: dict[tuple, tuple[str, int]] = {}
+        if len(files) < 2 or not all(set(key) <= set(p.frame.columns) for p in files):
+            continue
+        first: dict[tuple, tuple[ParsedFile, int]] = {}
         for p in files:
-            if not set(key) <= set(p.frame.columns):
-                continue
-            first_here: set[tuple] = set()
             for row, values in zip(p.frame.index, p.frame[key].itertuples(index=False)):
                 k = tuple(values)
-                if k in seen and k not in first_here:
-                    file, at = seen[k]
-                    report.add(p.label, f"duplicate key ({', '.join(key)}): also in {file} row "
-                               f"{at}", int(row), p.headers.get(key[0], key[0]), " / ".join(k))
-                first_here.add(k)
-            for row, values in zip(p.frame.index, p.frame[key].itertuples(index=False)):
-                seen.setdefault(tuple(values), (p.label, int(row)))
+                if k not in first:
+                    first[k] = (p, int(row))
+                    continue
+                earlier, at = first[k]
+                if earlier is p:
+                    continue  # within one file, validation reports the duplicate
+                for column in p.frame.columns.intersection(earlier.frame.columns).difference(key):
+                    mine, theirs = p.frame.at[row, column], earlier.frame.at[at, column]
+                    if mine != "" and theirs != "" and mine != theirs:
+                        report.add(p.label, f"{earlier.label} row {at} gives {theirs!r} for the "
+                                   "same row", int(row), p.headers.get(column, column), mine)
 
 
 def _validate(conn: sa.Connection, parsed: list[ParsedFile], report: ImportReport,
@@ -184,7 +191,7 @@ def _validate(conn: sa.Connection, parsed: list[ParsedFile], report: ImportRepor
             failures += references.nip_failures(p.frame)
         _add_failures(report, p, sorted(failures, key=lambda f: (f.row, f.column)))
     if len(parsed) > len(tables):
-        _cross_file_duplicates(parsed, report)
+        _cross_file_conflicts(parsed, report)
 
 
 def _count_new(conn: sa.Connection, name: str, frame: pd.DataFrame) -> int:
@@ -275,12 +282,14 @@ def import_paths(
     if not report.ok or not (parsed or batch.extra_writes):
         report.seconds = time.perf_counter() - started
         return report
-    typed = {name: to_canonical(frame, TABLES[name]) for name, frame in _combined(parsed).items()}
-    total = sum(len(f) for f in typed.values())
-    summaries = {name: [p.summary for p in parsed if p.table == name] for name in typed}
+    combined = _combined(parsed)
+    total = sum(len(p.frame) for p in parsed)
     with engine.begin() as conn:
-        for name, frame in typed.items():
-            summaries[name][0].inserted = _count_new(conn, name, frame)
+        for name, frame in combined.items():
+            spec = TABLES[name]
+            first = next(p for p in parsed if p.table == name)
+            first.summary.inserted = _count_new(conn, name,
+                                                to_canonical(frame.drop_duplicates(spec.key), spec))
         if not dry_run:
             done = 0
 
@@ -289,11 +298,13 @@ def import_paths(
                 done += n
                 notify("writing", done, total)
 
-            for name, frame in typed.items():
-                changed = upsert_frame(conn, name, frame, on_batch=advance)
-                first = summaries[name][0]
+            # File by file: each writes only its own columns, so a second file of a table adds
+            # columns to the rows of the first without blanking what it does not hold.
+            for p in parsed:
+                changed = upsert_frame(conn, p.table, to_canonical(p.frame, TABLES[p.table]),
+                                       on_batch=advance)
                 if changed >= 0:
-                    first.updated = max(changed - first.inserted, 0)
+                    p.summary.updated = max(changed - p.summary.inserted, 0)
             for write in batch.extra_writes:
                 write(conn)
     report.written = not dry_run

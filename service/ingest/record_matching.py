@@ -2,8 +2,10 @@
 
 The catalogue is the database's programs plus this import's. A record whose file names a
 program keeps it (``confirmed``); one whose status is already set (HR reviewed it) is left as
-it is. The matches made are counted in the report's mappings; HR reviews them on the training
-records page (``/api/v1/training-records``).
+it is, and so is a stored record HR confirmed or rejected when the file says nothing of its
+program (re-importing SIASN's history must not undo HR's review). The matches made are counted
+in the report's mappings; HR reviews them through ``/api/v1/training-records`` and the
+employee's profile page.
 """
 
 from __future__ import annotations
@@ -27,6 +29,37 @@ def _catalogue(conn: sa.Connection, programs: pd.DataFrame | None) -> pd.DataFra
     return stored.reset_index(drop=True)
 
 
+REVIEWED = ("confirmed", "rejected")
+
+
+def _reviewed(conn: sa.Connection) -> pd.DataFrame:
+    """Stored records HR (or a file) settled: key -> program_id, match_status, match_score."""
+    t = CANONICAL["training_records"]
+    rows = conn.execute(sa.select(t.c.employee_id, t.c.title, t.c.start_date, t.c.program_id,
+                                  t.c.match_status, t.c.match_score)
+                        .where(t.c.match_status.in_(REVIEWED))).all()
+    out = pd.DataFrame(rows, columns=["employee_id", "title", "start_date", "program_id",
+                                      "match_status", "match_score"]).astype(object)
+    out["start_date"] = out["start_date"].map(str)
+    out["program_id"] = out["program_id"].fillna("")
+    out["match_score"] = out["match_score"].map(lambda v: "" if pd.isna(v) else f"{v:.4f}")
+    return out.set_index(["employee_id", "title", "start_date"])
+
+
+def _keep_reviews(frame: pd.DataFrame, reviewed: pd.DataFrame) -> None:
+    """A re-imported record HR reviewed keeps the review unless the file itself names a program."""
+    if reviewed.empty:
+        return
+    keys = pd.MultiIndex.from_frame(frame[["employee_id", "title", "start_date"]])
+    found = keys.isin(reviewed.index) & (frame["program_id"] == "").to_numpy() \
+        & (frame["match_status"] == "").to_numpy()
+    if not found.any():
+        return
+    stored = reviewed.loc[keys[found]]
+    for column in ("program_id", "match_status", "match_score"):
+        frame.loc[frame.index[found], column] = stored[column].to_numpy()
+
+
 def match_records(conn: sa.Connection, parsed: list, report: ImportReport) -> None:
     """Fill program_id, match_status and match_score of the import's training records in place."""
     files = [p for p in parsed if p.table == "training_records"]
@@ -34,11 +67,13 @@ def match_records(conn: sa.Connection, parsed: list, report: ImportReport) -> No
         return
     programs = next((p.frame for p in parsed if p.table == "programs"), None)
     catalogue = _catalogue(conn, programs)
+    reviewed = _reviewed(conn)
     for p in files:
         frame = p.frame
         for column in ("program_id", "match_status", "match_score", "jp"):
             if column not in frame.columns:
                 frame[column] = ""
+        _keep_reviews(frame, reviewed)
         named = frame["program_id"] != ""
         frame.loc[named & (frame["match_status"] == ""), "match_status"] = "confirmed"
         todo = ~named & (frame["match_status"] == "")

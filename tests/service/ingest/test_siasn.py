@@ -14,6 +14,7 @@ from service.storage.schema import CANONICAL
 from synthetic import generate, write_world
 from synthetic.siasn_files import write_siasn
 
+KEY = b"round-trip-test-key-0123456789ab"
 DATA_ASN = """NIP BARU,NAMA,TANGGAL LAHIR,JENIS KELAMIN,STATUS CPNS PNS,JENIS PEGAWAI NAMA,GOL AKHIR NAMA,JENIS JABATAN NAMA,ESELON NAMA,JABATAN NAMA,UNOR NAMA,TINGKAT PENDIDIKAN NAMA,KEDUDUKAN HUKUM NAMA,TMT CPNS,TMT JABATAN
 198701012010011001,Andi,01-01-1987,M,P,PNS Daerah Kabupaten/Kota,III/c,Jabatan Struktural,Eselon III.a,Kepala Bidang Pelayanan,Dinas Kesehatan,S-1/Sarjana,Aktif,01-01-2010,02-01-2020
 199203042015032001,Sari,04-03-1992,F,C,PNS Daerah Kabupaten/Kota,II/c,Jabatan Fungsional,,Perawat Terampil,Kecamatan Binjai Utara,Diploma III/Sarjana Muda,Aktif,01-03-2015,
@@ -26,7 +27,7 @@ def _world_tables(engine: sa.Engine) -> dict[str, pd.DataFrame]:
     with engine.connect() as conn:
         for name, spec in TABLES.items():
             # The canonical columns only (storage adds surrogate ids in insertion order).
-            columns = [c for c in spec.names if c != "digital_access"]  # SIASN lacks it
+            columns = spec.names
             table = CANONICAL[name]
             frame = pd.DataFrame(conn.execute(sa.select(*[table.c[c] for c in columns])).all(),
                                  columns=columns)
@@ -42,8 +43,18 @@ def _engine(path) -> sa.Engine:
     return engine
 
 
-def test_siasn_files_import_to_the_same_tables_as_the_canonical_files(tmp_path):
-    world = generate(500, 2, seed=11, end_quarter="2026Q3")
+def _suggestions(engine: sa.Engine) -> pd.DataFrame:
+    from model.recommender import Recommender, default_as_of
+    from service.model_inputs import load_model_frames
+
+    frames = load_model_frames(engine, KEY)
+    recommender = Recommender().fit(frames, default_as_of(frames))
+    top = recommender.recommend(recommender.context(frames), k=5)
+    return top[["person_key", "program_id", "rank"]].sort_values(["person_key", "rank"])
+
+
+def test_siasn_files_give_the_same_tables_and_suggestions_as_the_canonical_files(tmp_path):
+    world = generate(500, 2, seed=7, end_quarter="2026Q3")
     assert (world.tables["training_records"]["source"] == "siasn_diklat").any()
     write_world(world, tmp_path / "canonical", tmp_path / "truth")
     written = write_siasn(world, tmp_path / "siasn")
@@ -61,6 +72,9 @@ def test_siasn_files_import_to_the_same_tables_as_the_canonical_files(tmp_path):
     for name in TABLES:
         pd.testing.assert_frame_equal(left[name], right[name], check_like=True, obj=name)
     assert len(right["training_records"]) == len(world.tables["training_records"])
+    expected, got = _suggestions(a), _suggestions(b)
+    assert len(expected) > 1000
+    pd.testing.assert_frame_equal(expected.reset_index(drop=True), got.reset_index(drop=True))
 
 
 def test_upper_case_headers_and_value_words_are_read(db_engine, sample_dir, tmp_path):
@@ -157,3 +171,27 @@ def test_exports_are_recognised_by_their_headers(headers, expected):
 def test_canonical_headers_are_not_taken_for_an_export():
     assert recognise(TABLES["employees"].names) == []
     assert recognise(TABLES["performance_reviews"].names) == []
+
+
+def test_a_second_file_adds_columns_blanks_nothing_and_may_not_contradict(db_engine, sample_dir,
+                                                                         tmp_path, fingerprint):
+    assert import_paths([sample_dir], db_engine).ok  # Siti: digital_access good
+    siti = ("198503122010012001,Siti Aminah,12-03-1985,F,P,PNS,III/a,Jabatan Fungsional,,"
+            "Perawat Ahli Pertama,Dinas Kesehatan,S-1/Sarjana,Aktif,01-01-2010,\n")
+    (tmp_path / "export.csv").write_text(DATA_ASN + siti, encoding="utf-8")
+    extra = tmp_path / "employees.csv"
+    extra.write_text("employee_id,digital_access\n198701012010011001,poor\n", encoding="utf-8")
+    report = import_paths([tmp_path], db_engine, profile="siasn")
+    assert report.ok, report.problems
+    t = CANONICAL["employees"]
+    with db_engine.connect() as conn:
+        access = dict(conn.execute(sa.select(t.c.employee_id, t.c.digital_access)).all())
+    assert access["198701012010011001"] == "poor" and access["198503122010012001"] == "good"
+    extra.write_text("employee_id,name\n198701012010011001,Andi Lain\n", encoding="utf-8")
+    before = fingerprint(db_engine)
+    report = import_paths([tmp_path], db_engine, profile="siasn")
+    # Files are read in name order: the export's row is the one found contradicting.
+    assert [(p.file, p.row, p.column, p.value) for p in report.problems] == [
+        (str(tmp_path / "export.csv"), 2, "NAMA", "Andi")]
+    assert f"{extra} row 2 gives 'Andi Lain'" in report.problems[0].rule
+    assert fingerprint(db_engine) == before
