@@ -14,6 +14,12 @@ from model import glossary as g
 from model.snapshot import PERSON, Snapshot
 
 
+def _values(column: pd.Series) -> np.ndarray:
+    """``column`` as an object array with missing values as None (pd.NA cannot be compared)."""
+    values = column.astype(object)
+    return values.where(values.notna(), None).to_numpy()
+
+
 def eligibility_matrix(snap: Snapshot, program_ids: list[str] | None = None,
                        persons: list[str] | None = None) -> np.ndarray:
     """Boolean matrix people x programs: all people in snapshot order, or ``persons`` (known
@@ -22,11 +28,11 @@ def eligibility_matrix(snap: Snapshot, program_ids: list[str] | None = None,
         [p for p in persons if p in snap.people.index]]
     progs = snap.programs if program_ids is None else snap.programs.loc[program_ids]
     out = np.zeros((len(people), len(progs)), dtype=bool)
-    job = people["job_kind"].astype(object).to_numpy()
-    etype = people["employment_type"].astype(object).to_numpy()
-    unit = people["unit"].astype(object).to_numpy()
-    sector = people["sector"].astype(object).to_numpy()
-    grade = people["grade"].astype(object).to_numpy()
+    job = _values(people["job_kind"])
+    etype = _values(people["employment_type"])
+    unit = _values(people["unit"])
+    sector = _values(people["sector"])
+    grade = _values(people["grade"])
     rank = people["grade_rank"].to_numpy()
     age = people["age"].to_numpy()
     active = people["active"].to_numpy(dtype=bool)

@@ -18,8 +18,8 @@ CATEGORICAL = ("job_family", "employment_type", "digital_access", "sector", "uni
                "form", "delivery", "category")
 
 PERSON_FEATURES = (
-    "age", "tenure", "grade_rank", "standard_level", "skp_rating_last", "education_rank",
-    "jp_this_year",
+    "age", "tenure", "grade_rank", "standard_level", "skp_rating_last", "skp_work_result_last",
+    "skp_behaviour_last", "education_rank", "jp_this_year",
     "jp_last_year", "jp_missing", "n_enroll_4q", "n_complete_4q", "completion_rate",
     "quarters_since_last", "head_trained_4q", "unit_participation_4q", "elearn_completion_rate",
     "total_gap", "quarter_of_year", "job_family", "employment_type", "digital_access", "sector",
@@ -67,7 +67,8 @@ def person_features(snap: Snapshot, popularity_quarters: int = 4) -> pd.DataFram
     h = snap.history
     year = snap.as_of[:4]
     out = pd.DataFrame(index=p.index)
-    for col in ("age", "tenure", "grade_rank", "standard_level", "skp_rating_last"):
+    for col in ("age", "tenure", "grade_rank", "standard_level", "skp_rating_last",
+                "skp_work_result_last", "skp_behaviour_last"):
         out[col] = p[col].astype(float)
     out["education_rank"] = p["education"].map(
         lambda v: EDUCATION_ORDER.index(v) if v in EDUCATION_ORDER else np.nan).astype(float)

@@ -307,6 +307,13 @@ def build_snapshot(frames: dict[str, pd.DataFrame], as_of: str,
     last = reviews.sort_values("_end").drop_duplicates(PERSON, keep="last").set_index(PERSON)
     people["skp_rating_last"] = people.index.map(last["_rating"]).astype(float)
     people["skp_score_last"] = people.index.map(last["_score"]).astype(float)
+    # SKP 2022's two components of the latest review (1 below, 2 as, 3 above expectation):
+    # the same predikat can come from a weak work result or from weak behaviour.
+    for column, name in (("work_result_rating", "skp_work_result_last"),
+                         ("behaviour_rating", "skp_behaviour_last")):
+        values = last[column].map(g.SKP_EXPECTATION_SCORE) if column in last else None
+        people[name] = (people.index.map(values) if values is not None
+                        else pd.Series(np.nan, index=people.index)).astype(float)
 
     return Snapshot(as_of=as_of, start=start, people=people, programs=programs,
                     offerings=offerings, history=history, external_jp=external_jp,

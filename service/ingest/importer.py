@@ -66,6 +66,29 @@ def default_limits() -> Limits:
     return Limits(max_bytes=s.import_max_bytes, max_rows=s.import_max_rows)
 
 
+def list_files(paths: Iterable[str | Path], report: ImportReport,
+               suffixes: tuple[str, ...] = SUFFIXES) -> list[Path]:
+    """The files named by ``paths`` (folders give their files with one of ``suffixes``)."""
+    kinds = " or ".join(", ".join(suffixes).rsplit(", ", 1))
+    out: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            children = sorted(p for p in path.iterdir()
+                              if p.is_file() and p.suffix.lower() in suffixes)
+            if not children:
+                report.add(str(path), f"folder holds no {kinds} file")
+            out += children
+        elif path.is_file():
+            if path.suffix.lower() in suffixes:
+                out.append(path)
+            else:
+                report.add(str(path), f"only {kinds} files can be imported")
+        else:
+            report.add(str(path), "no such file or folder")
+    return out
+
+
 def collect_files(paths: Iterable[str | Path], report: ImportReport) -> list[tuple[Path, str]]:
     """The (file, table) pairs named by files and folders; problems go to ``report``."""
     found: list[tuple[Path, str]] = []

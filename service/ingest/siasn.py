@@ -34,8 +34,8 @@ from model import glossary as g
 from model.tables import TABLES
 from service.ingest import siasn_values as words
 from service.ingest.headers import header_key, table_for_stem
-from service.ingest.importer import Batch, ParsedFile, Progress, parse_file
-from service.ingest.readers import SUFFIXES, FileRejected, Limits, read_table_file
+from service.ingest.importer import Batch, ParsedFile, Progress, list_files, parse_file
+from service.ingest.readers import FileRejected, Limits, read_table_file
 from service.ingest.report import FileSummary, ImportReport, Mapping
 from service.ingest.values import normalise_frame
 from service.storage.schema import CANONICAL
@@ -304,7 +304,7 @@ def read_siasn(paths: Iterable[str | Path], conn: sa.Connection, limits: Limits,
                notify: Progress | None = None) -> Batch:
     """The SIASN profile (see the module doc); canonical files named after a table also pass."""
     batch = Batch()
-    files = _files(paths, report)
+    files = list_files(paths, report)
     siasn_files: list[ParsedFile] = []
     for i, file in enumerate(files):
         if notify:
@@ -351,22 +351,3 @@ def read_siasn(paths: Iterable[str | Path], conn: sa.Connection, limits: Limits,
     _new_units(conn, batch.parsed, report)
     return batch
 
-
-def _files(paths: Iterable[str | Path], report: ImportReport) -> list[Path]:
-    out: list[Path] = []
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            children = sorted(p for p in path.iterdir()
-                              if p.is_file() and p.suffix.lower() in SUFFIXES)
-            if not children:
-                report.add(str(path), "folder holds no .csv or .xlsx file")
-            out += children
-        elif path.is_file():
-            if path.suffix.lower() in SUFFIXES:
-                out.append(path)
-            else:
-                report.add(str(path), "only .csv and .xlsx files can be imported")
-        else:
-            report.add(str(path), "no such file or folder")
-    return out

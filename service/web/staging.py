@@ -37,14 +37,23 @@ def sweep(now: float | None = None) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def new_folder(username: str) -> tuple[str, Path]:
-    """A fresh private folder for ``username``'s upload and its token."""
+def new_folder(username: str, profile: str = "canonical") -> tuple[str, Path]:
+    """A fresh private folder for ``username``'s upload (read with ``profile``) and its token."""
     sweep()
     token = secrets.token_urlsafe(24)
     folder = root() / token
     folder.mkdir(parents=True, mode=0o700)
-    (folder / OWNER).write_text(json.dumps({"username": username}), encoding="utf-8")
+    (folder / OWNER).write_text(json.dumps({"username": username, "profile": profile}),
+                                encoding="utf-8")
     return token, folder
+
+
+def profile_of(folder: Path) -> str:
+    """The import profile the staged files were checked with."""
+    try:
+        return json.loads((folder / OWNER).read_text(encoding="utf-8")).get("profile", "canonical")
+    except (OSError, ValueError):
+        return "canonical"
 
 
 def folder_of(token: str, username: str) -> Path | None:

@@ -1,5 +1,7 @@
 """Eligibility: no ineligible program is ever a candidate, checked rule by rule independently."""
 
+import dataclasses
+
 import pandas as pd
 
 from model import glossary as g
@@ -81,3 +83,20 @@ def test_no_people_means_no_candidates_for_every_program(frames, as_of):
     assert candidate_pairs(snap, []).empty
     assert candidate_pairs(snap, ["not-a-person"], list(ranged)).empty
     assert eligibility_matrix(snap, list(ranged), []).shape == (0, len(ranged))
+
+
+def test_people_of_a_unit_without_a_sector_are_checked_not_crashed_on(frames, as_of):
+    # A unit first seen in a SIASN export has no sector yet (pd.NA), which numpy cannot compare.
+    snap = build_snapshot(frames, as_of)
+    people = snap.people.copy()
+    people["sector"] = people["sector"].astype("string")
+    people.iloc[:20, people.columns.get_loc("sector")] = pd.NA
+    snap = dataclasses.replace(snap, people=people)
+    scoped = snap.programs.index[snap.programs["eligible_sectors"].map(bool)]
+    assert len(scoped) > 0
+    elig = eligibility_matrix(snap, list(scoped))
+    for j, pid in enumerate(scoped):
+        units = snap.programs.at[pid, "eligible_units"]
+        for i in range(20):  # no sector: only the unit list can admit them
+            if elig[i, j]:
+                assert people.iloc[i]["unit"] in units

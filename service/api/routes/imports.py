@@ -14,23 +14,28 @@ from service import audit
 from service.api.deps import EditorUser, ServicesDep
 from service.api.errors import ApiError
 from service.api.schemas.operations import ImportResult
-from service.ingest.importer import import_paths
+from service.ingest.importer import PROFILES, import_paths
 from service.ingest.readers import SUFFIXES
 from service.settings import get_settings
 
 router = APIRouter(tags=["imports"])
 CHUNK = 1 << 20
 MAX_FILES = 20
+# File types each profile reads (the LMS's xAPI statements come as JSON / JSON lines).
+PROFILE_SUFFIXES = {"canonical": SUFFIXES, "siasn": SUFFIXES, "lms": SUFFIXES + (".json", ".jsonl")}
 
 
-def safe_name(original: str | None) -> tuple[str, str]:
+def safe_name(original: str | None, profile: str = "canonical") -> tuple[str, str]:
     """``(stem, suffix)`` of an uploaded file name, path parts dropped and odd characters
-    replaced; raise 422 when nothing usable remains or the type is not CSV/XLSX."""
+    replaced; raise 422 when nothing usable remains or the profile does not read the type."""
     base = re.split(r"[\\/]", original or "")[-1]
     path = Path(base)
     suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise ApiError(422, f"{base or 'a file'}: only .csv and .xlsx files can be imported")
+    allowed = PROFILE_SUFFIXES.get(profile, SUFFIXES)
+    if suffix not in allowed:
+        kinds = " and ".join(", ".join(allowed).rsplit(", ", 1))
+        raise ApiError(422, f"{base or 'a file'}: only {kinds} files can be imported with the "
+                            f"{profile} profile")
     stem = re.sub(r"[^A-Za-z0-9_-]+", "_", path.stem).strip("_.")[:80]
     if not stem:
         raise ApiError(422, f"{base}: the file name must name a table, e.g. employees.csv")
@@ -54,6 +59,10 @@ def _save(upload: UploadFile, target: Path, limit: int) -> int:
 def upload(files: Annotated[list[UploadFile], File(description="files named after their table")],
            user: EditorUser, services: ServicesDep,
            dry_run: Annotated[bool, Form(description="validate only; write nothing")] = False,
+           profile: Annotated[str, Form(description="canonical (files named after their table), "
+                                                    "siasn (SIASN's exports as they are) or lms "
+                                                    "(xAPI statements, Moodle completion CSV)")
+                              ] = "canonical",
            ) -> ImportResult:
     """Validate the files and, when all are valid (and not ``dry_run``), import them at once.
 
@@ -62,29 +71,32 @@ def upload(files: Annotated[list[UploadFile], File(description="files named afte
     """
     if len(files) > MAX_FILES:
         raise ApiError(422, f"at most {MAX_FILES} files per import")
+    if profile not in PROFILES:
+        raise ApiError(422, f"unknown profile {profile!r}; use one of: {', '.join(PROFILES)}")
     limit = get_settings().import_max_bytes
     folder = Path(tempfile.mkdtemp(prefix="asn-import-"))
     try:
         labels: dict[str, str] = {}
         for upload_file in files:
-            stem, suffix = safe_name(upload_file.filename)
+            stem, suffix = safe_name(upload_file.filename, profile)
             target = folder / f"{stem}{suffix}"
             if target.exists():
                 raise ApiError(422, f"two files named {target.name}")
             _save(upload_file, target, limit)
             labels[str(target)] = target.name
         report = import_paths([folder / name for name in labels.values()], services.engine,
-                              dry_run=dry_run)
+                              dry_run=dry_run, profile=profile)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     data = report.to_dict()
     # Show the uploaded names, not the server's temporary folder.
-    for item in data["files"] + data["problems"]:
+    for item in data["files"] + data["problems"] + data["mappings"]:
         item["file"] = labels.get(item["file"], Path(item["file"]).name)
     with services.engine.begin() as conn:
         audit.record(conn, user.username, "import" if report.written else "import_check", "import",
                      None, {"files": [f["file"] for f in data["files"]], "ok": report.ok,
-                            "dry_run": dry_run, "problems": len(data["problems"]),
+                            "dry_run": dry_run, "profile": profile,
+                            "problems": len(data["problems"]),
                             "rows": {f["table"]: f["rows"] for f in data["files"]}})
     if report.written:
         services.server.data_changed()

@@ -63,12 +63,24 @@ class ImportFile(BaseModel):
     updated: int | None
 
 
+class ImportMapping(BaseModel):
+    """A value (or header) the profile rewrote into the canonical form, and on how many rows."""
+
+    file: str
+    column: str
+    source: str
+    canonical: str
+    rows: int
+
+
 class ImportResult(BaseModel):
     ok: bool
     dry_run: bool
     written: bool
     seconds: float
+    profile: str = "canonical"
     files: list[ImportFile]
+    mappings: list[ImportMapping] = []
     problems: list[ImportProblem]
 
 

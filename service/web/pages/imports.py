@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse
 
 from service.api.deps import ServicesDep
 from service.api.routes import imports
+from service.ingest.importer import PROFILES
 from service.settings import get_settings
 from service.web import staging
 from service.web.rendering import render
@@ -24,29 +25,34 @@ router = APIRouter(prefix="/imports")
 
 @router.get("")
 def import_form(request: Request, user: WebEditor):
-    return render(request, "imports.html", user, report=None, token=None)
+    return render(request, "imports.html", user, report=None, token=None, profiles=PROFILES,
+                  profile="canonical")
 
 
 def _run(folder, user, services, dry_run: bool):
     with ExitStack() as stack:
         files = [UploadFile(stack.enter_context(open(path, "rb")), filename=path.name)
                  for path in staging.staged_files(folder)]
-        return imports.upload(files, user, services, dry_run=dry_run)
+        return imports.upload(files, user, services, dry_run=dry_run,
+                              profile=staging.profile_of(folder))
 
 
 @router.post("", dependencies=[Csrf])
 def check(request: Request, user: WebEditor, services: ServicesDep,
-          files: Annotated[list[UploadFile], File()]):
+          files: Annotated[list[UploadFile], File()],
+          profile: Annotated[str, Form(max_length=16)] = "canonical"):
     """Keep the uploaded files and show the dry run's report."""
+    if profile not in PROFILES:
+        raise WebError(422, "imports.bad_profile", profile)
     files = [f for f in files if f.filename]
     if not files:
         raise WebError(422, "imports.no_files")
     if len(files) > imports.MAX_FILES:
         raise WebError(422, "imports.too_many")
-    token, folder = staging.new_folder(user.username)
+    token, folder = staging.new_folder(user.username, profile)
     try:
         for upload in files:
-            stem, suffix = imports.safe_name(upload.filename)
+            stem, suffix = imports.safe_name(upload.filename, profile)
             target = folder / f"{stem}{suffix}"
             if target.exists():
                 raise WebError(422, "imports.duplicate", target.name)
@@ -61,7 +67,8 @@ def check(request: Request, user: WebEditor, services: ServicesDep,
     if not report.ok:
         staging.discard(folder)
         token = None
-    return render(request, "imports.html", user, report=report, token=token)
+    return render(request, "imports.html", user, report=report, token=token, profiles=PROFILES,
+                  profile=profile)
 
 
 @router.post("/confirm", dependencies=[Csrf])
@@ -71,11 +78,13 @@ def confirm(request: Request, user: WebEditor, services: ServicesDep,
     folder = staging.folder_of(token, user.username)
     if folder is None:
         raise WebError(404, "imports.expired")
+    profile = staging.profile_of(folder)
     try:
         report = _run(folder, user, services, dry_run=False)
     finally:
         staging.discard(folder)
-    return render(request, "imports.html", user, report=report, token=None)
+    return render(request, "imports.html", user, report=report, token=None, profiles=PROFILES,
+                  profile=profile)
 
 
 @router.post("/cancel", dependencies=[Csrf])

@@ -75,3 +75,39 @@ def test_file_over_the_limit_is_413(make_client, kit, monkeypatch):
     huge = b"x" * (2000 + 300 * 1024)
     r = c.post("/api/v1/imports", files=[("files", ("employees.csv", huge))], headers=h)
     assert r.status_code == 413
+
+
+def test_lms_statements_upload_with_the_lms_profile(client, headers, api_world):
+    import json
+
+    import pandas as pd
+
+    emp = CANONICAL["employees"]
+    off = CANONICAL["offerings"]
+    enr = CANONICAL["enrollments"]
+    with api_world["engine"].connect() as conn:
+        offering = conn.execute(sa.select(off.c.offering_id)).scalars().first()
+        enrolled = sa.select(enr.c.employee_id).where(enr.c.offering_id == offering)
+        nip = conn.execute(sa.select(emp.c.employee_id).where(
+            emp.c.active, emp.c.employee_id.not_in(enrolled))).scalars().first()
+    sid = "api-lms-1"
+    line = json.dumps({"id": sid, "actor": {"account": {"name": nip}},
+                       "verb": {"id": "http://adlnet.gov/expapi/verbs/registered"},
+                       "object": {"id": f"https://lms/course/{offering}"},
+                       "timestamp": "2026-01-05T02:00:00Z"})
+    h = headers["analyst"]
+    canonical = client.post("/api/v1/imports", files=[("files", ("lrs.jsonl", line.encode()))],
+                            headers=h)
+    assert canonical.status_code == 422  # JSON only through the LMS profile
+    r = client.post("/api/v1/imports", data={"profile": "lms"},
+                    files=[("files", ("lrs.jsonl", line.encode()))], headers=h)
+    body = r.json()
+    assert r.status_code == 200 and body["ok"] and body["written"] and body["profile"] == "lms"
+    with api_world["engine"].connect() as conn:
+        got = pd.DataFrame(conn.execute(sa.select(enr).where(
+            enr.c.employee_id == nip, enr.c.offering_id == offering)).mappings().all())
+    assert len(got) == 1 and got.iloc[0]["status"] == "registered"
+    assert got.iloc[0]["source"] == "lms"
+    r = client.post("/api/v1/imports", data={"profile": "sap"},
+                    files=[("files", ("lrs.jsonl", line.encode()))], headers=h)
+    assert r.status_code == 422
