@@ -90,6 +90,12 @@ class _Calibrated:
             early_stopping=False, random_state=self.seed)
         self.codes_ = category_codes(self.categories_)
         xa = encode_array(examples, self.features, self.codes_)
+        # Rows in an order set by their content (then shuffled with the seed, so the calibration
+        # folds, cut by position, stay a random split), not by the pseudonymous person keys they
+        # came sorted by: the same people under another workspace's key give the same model.
+        order = np.lexsort(np.column_stack([xa, y]).T[::-1])
+        order = order[np.random.default_rng(self.seed).permutation(len(order))]
+        xa, y, learn = xa[order], y[order], learn[order]
         if latest is None:
             # One model fitted on all examples, calibrated on cross-fitted predictions: a third
             # of the scoring cost of an ensemble of three, with the same calibration data.

@@ -76,3 +76,15 @@ def test_unknown_calibration_and_missing_quarter_are_refused():
         CompletionModel(calibration="platt")
     with pytest.raises(ValueError, match="'quarter' column"):
         _fit("recent", _examples(QUARTERS, {}).drop(columns="quarter"))
+
+
+@pytest.mark.parametrize("calibration", ["crossfit", "recent"])
+def test_the_order_of_the_examples_does_not_change_the_model(calibration):
+    # The examples arrive sorted by pseudonymous person key, which differs between workspaces;
+    # the calibration folds are cut by position, so the fit must not depend on that order.
+    train = _examples(QUARTERS, {"2024Q4": 0.1})
+    test = _examples(["2025Q1"], {}, seed=1)
+    shuffled = train.sample(frac=1.0, random_state=5).reset_index(drop=True)
+    a = _fit(calibration, train).predict_proba(test)
+    b = _fit(calibration, shuffled).predict_proba(test)
+    np.testing.assert_allclose(a, b)
