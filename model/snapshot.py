@@ -311,9 +311,7 @@ def build_snapshot(frames: dict[str, pd.DataFrame], as_of: str,
     # the same predikat can come from a weak work result or from weak behaviour.
     for column, name in (("work_result_rating", "skp_work_result_last"),
                          ("behaviour_rating", "skp_behaviour_last")):
-        values = last[column].map(g.SKP_EXPECTATION_SCORE) if column in last else None
-        people[name] = (people.index.map(values) if values is not None
-                        else pd.Series(np.nan, index=people.index)).astype(float)
+        people[name] = people.index.map(last[column].map(g.SKP_EXPECTATION_SCORE)).astype(float)
 
     return Snapshot(as_of=as_of, start=start, people=people, programs=programs,
                     offerings=offerings, history=history, external_jp=external_jp,

@@ -66,10 +66,14 @@ def default_limits() -> Limits:
     return Limits(max_bytes=s.import_max_bytes, max_rows=s.import_max_rows)
 
 
+def describe_suffixes(suffixes: tuple[str, ...], word: str) -> str:
+    """``.csv, .json and .xlsx`` (with ``word`` = "and") for a problem message."""
+    return f" {word} ".join(", ".join(suffixes).rsplit(", ", 1))
+
+
 def list_files(paths: Iterable[str | Path], report: ImportReport,
                suffixes: tuple[str, ...] = SUFFIXES) -> list[Path]:
     """The files named by ``paths`` (folders give their files with one of ``suffixes``)."""
-    kinds = " or ".join(", ".join(suffixes).rsplit(", ", 1))
     out: list[Path] = []
     for given in paths:
         path = Path(given)
@@ -77,44 +81,45 @@ def list_files(paths: Iterable[str | Path], report: ImportReport,
             children = sorted(p for p in path.iterdir()
                               if p.is_file() and p.suffix.lower() in suffixes)
             if not children:
-                report.add(str(path), f"folder holds no {kinds} file")
+                report.add(str(path), f"folder holds no {describe_suffixes(suffixes, 'or')} file")
             out += children
         elif path.is_file():
             if path.suffix.lower() in suffixes:
                 out.append(path)
             else:
-                report.add(str(path), f"only {kinds} files can be imported")
+                report.add(str(path), f"only {describe_suffixes(suffixes, 'and')} files can be imported")
         else:
             report.add(str(path), "no such file or folder")
     return out
 
 
+def read_beside(file: Path, batch: Batch, limits: Limits, encoding: str | None,
+                report: ImportReport, profile_files: str) -> None:
+    """A file a profile does not know: read as a canonical file when named after a table.
+
+    ``profile_files`` says what the profile reads, for the problem when it is neither.
+    """
+    table = table_for_stem(file.stem)
+    if table is None:
+        report.add(str(file), f"not {profile_files} and not named after a table")
+        return
+    p = parse_file(file, table, limits, encoding, report)
+    if p is None:
+        batch.rejected.add(table)
+    else:
+        batch.parsed.append(p)
+
+
 def collect_files(paths: Iterable[str | Path], report: ImportReport) -> list[tuple[Path, str]]:
     """The (file, table) pairs named by files and folders; problems go to ``report``."""
     found: list[tuple[Path, str]] = []
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            children = sorted(p for p in path.iterdir()
-                              if p.is_file() and p.suffix.lower() in SUFFIXES)
-            if not children:
-                report.add(str(path), "folder holds no .csv or .xlsx file")
-            candidates = children
-        elif path.is_file():
-            candidates = [path]
-        else:
-            report.add(str(path), "no such file or folder")
+    for file in list_files(paths, report):
+        table = table_for_stem(file.stem)
+        if table is None:
+            report.add(str(file), f"file name does not name a table; name it after one of: "
+                       f"{', '.join(TABLES)} (e.g. employees.csv)")
             continue
-        for file in candidates:
-            if file.suffix.lower() not in SUFFIXES:
-                report.add(str(file), "only .csv and .xlsx files can be imported")
-                continue
-            table = table_for_stem(file.stem)
-            if table is None:
-                report.add(str(file), f"file name does not name a table; name it after one of: "
-                           f"{', '.join(TABLES)} (e.g. employees.csv)")
-                continue
-            found.append((file, table))
+        found.append((file, table))
     seen: dict[str, Path] = {}
     for file, table in found:
         if table in seen:

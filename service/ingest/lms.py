@@ -42,9 +42,8 @@ import sqlalchemy as sa
 
 from model.tables import TABLES
 from service.ingest import moodle, xapi
-from service.ingest.headers import table_for_stem
-from service.ingest.importer import Batch, ParsedFile, Progress, list_files, parse_file
-from service.ingest.readers import SUFFIXES, FileRejected, Limits, _decode
+from service.ingest.importer import Batch, ParsedFile, Progress, list_files, read_beside
+from service.ingest.readers import SUFFIXES, FileRejected, Limits, decode_text
 from service.ingest.report import FileSummary, ImportReport, Mapping
 from service.ingest.values import normalise_frame
 from service.storage.schema import CANONICAL, lms_statements
@@ -168,17 +167,17 @@ def _stored(conn: sa.Connection, pairs: set[tuple[str, str]]) -> list[xapi.State
             if (r.employee_id, r.offering_id) in pairs:
                 at = pd.Timestamp(r.at)
                 at = (at.tz_localize("UTC") if at.tzinfo is None else at).to_pydatetime()
-                st = xapi.Statement(r.statement_id, r.employee_id, r.verb, r.activity_id, at, 0,
-                                    r.score_scaled)
-                st.offering, st.milestone = r.offering_id, r.milestone
-                out.append(st)
+                out.append(xapi.Statement(r.statement_id, r.employee_id, r.verb, r.activity_id,
+                                          at, 0, r.score_scaled, offering=r.offering_id,
+                                          milestone=r.milestone))
     return out
 
 
 class _Reader:
-    def __init__(self, conn: sa.Connection, report: ImportReport, limits: Limits,
-                 encoding: str | None):
-        self.conn, self.report, self.limits, self.encoding = conn, report, limits, encoding
+    """The LMS files of a batch as read: statements, Moodle reports, what was skipped."""
+
+    def __init__(self, report: ImportReport, limits: Limits, encoding: str | None):
+        self.report, self.limits, self.encoding = report, limits, encoding
         self.statements: list[tuple[str, xapi.Statement]] = []
         self.progress: list[tuple[str, str, list[moodle.Progress]]] = []
         self.skipped: Counter = Counter()
@@ -192,7 +191,7 @@ class _Reader:
                             f"{self.limits.max_bytes:,} (ASN_IMPORT_MAX_BYTES)")
             return
         try:
-            text = _decode(data, self.encoding)
+            text = decode_text(data, self.encoding)
         except FileRejected as exc:
             self.report.add(label, exc.rule, exc.row)
             return
@@ -450,7 +449,7 @@ def read_lms(paths: Iterable[str | Path], conn: sa.Connection, limits: Limits,
              notify: Progress | None = None) -> Batch:
     """The LMS profile (see the module doc); canonical files named after a table also pass."""
     batch = Batch()
-    reader = _Reader(conn, report, limits, encoding)
+    reader = _Reader(report, limits, encoding)
     files = list_files(paths, report, (*SUFFIXES, *xapi.XAPI_SUFFIXES))
     for i, file in enumerate(files):
         if notify:
@@ -460,24 +459,15 @@ def read_lms(paths: Iterable[str | Path], conn: sa.Connection, limits: Limits,
             continue
         if file.suffix.lower() == ".csv":
             try:
-                rows, _ = moodle.read_rows(file, limits, encoding)
+                rows = moodle.read_rows(file, limits, encoding)
             except FileRejected as exc:
                 report.add(str(file), exc.rule, exc.row, exc.column, exc.value)
                 continue
             if rows and moodle.looks_like_report(rows[0]):
                 reader.read_report(file, rows, moodle.course_of(file))
                 continue
-        table = table_for_stem(file.stem)
-        if table is None:
-            report.add(str(file), "not an LMS file this profile knows (xAPI statements as "
-                       ".json/.jsonl, Moodle's activity completion report) and not named after "
-                       "a table")
-            continue
-        p = parse_file(file, table, limits, encoding, report)
-        if p is None:
-            batch.rejected.add(table)
-        else:
-            batch.parsed.append(p)
+        read_beside(file, batch, limits, encoding, report, "an LMS file this profile knows "
+                    "(xAPI statements as .json/.jsonl, Moodle's activity completion report)")
     k = _known(conn, batch.parsed)
     pairs, new = _fold(conn, k, reader, report)
     for (label, verb), n in sorted(reader.verbs.items()):

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from service.ingest.headers import header_key
-from service.ingest.readers import FileRejected, Limits, detect_delimiter, _decode
+from service.ingest.readers import FileRejected, Limits, decode_text, detect_delimiter
 from service.ingest.report import ImportReport
 
 IDENTITY = ("nip", "idnumber", "nomorid", "username", "namapengguna")
@@ -43,10 +43,8 @@ class Progress:
     milestone: str  # the activity's name
     due: date | None  # its expected completion date
     done: bool
-    passed: bool | None  # None when the activity has no pass grade
     on: date | None  # when the state was reached
     row: int
-    column: str
 
 
 def course_of(path: Path) -> str:
@@ -73,7 +71,7 @@ def looks_like_report(header: list[str]) -> bool:
         header_key(h) in IDENTITY for h in header[1:6])
 
 
-def read_rows(path: Path, limits: Limits, encoding: str | None) -> tuple[list[list[str]], str]:
+def read_rows(path: Path, limits: Limits, encoding: str | None) -> list[list[str]]:
     """All rows of a report file as text cells (UTF-16 with tabs is read too)."""
     data = path.read_bytes()
     if len(data) > limits.max_bytes:
@@ -81,11 +79,11 @@ def read_rows(path: Path, limits: Limits, encoding: str | None) -> tuple[list[li
                            f"{limits.max_bytes:,} (ASN_IMPORT_MAX_BYTES)")
     if not encoding and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         encoding = "utf-16"
-    text = _decode(data, encoding).replace("\x00", "")
+    text = decode_text(data, encoding).replace("\x00", "")
     rows = list(csv.reader(io.StringIO(text), delimiter=detect_delimiter(text)))
     if len(rows) > limits.max_rows + 1:
         raise FileRejected(f"file has more than {limits.max_rows:,} rows (ASN_IMPORT_MAX_ROWS)")
-    return rows, text
+    return rows
 
 
 def read_report(rows: list[list[str]], label: str, report: ImportReport) -> list[Progress]:
@@ -133,7 +131,5 @@ def read_report(rows: list[list[str]], label: str, report: ImportReport) -> list
                            f"{name} (date)", cells[c + 1])
                 continue
             done = state in DONE
-            passed = (None if "pass" not in state and "lulus" not in state
-                      else "did not" not in state and "tidak" not in state)
-            out.append(Progress(nip, name, due, done, passed, on if done else None, n, name))
+            out.append(Progress(nip, name, due, done, on if done else None, n))
     return out

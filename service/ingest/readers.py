@@ -74,7 +74,8 @@ def read_table_file(path: Path, table: str, limits: Limits, encoding: str | None
     return raw
 
 
-def _decode(data: bytes, encoding: str | None) -> str:
+def decode_text(data: bytes, encoding: str | None) -> str:
+    """A file's bytes as text: UTF-8 (BOM or not) or ``encoding``; FileRejected otherwise."""
     if encoding:
         try:
             return data.decode(encoding)
@@ -118,7 +119,7 @@ def detect_delimiter(text: str) -> str:
 
 
 def _read_csv(path: Path, limits: Limits, encoding: str | None) -> pd.DataFrame:
-    text = _decode(path.read_bytes(), encoding)
+    text = decode_text(path.read_bytes(), encoding)
     first = text.split("\n", 1)[0]
     if not first.strip():
         raise FileRejected("file is empty" if not text.strip() else "the first line (header) is blank",

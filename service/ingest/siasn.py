@@ -34,7 +34,7 @@ from model import glossary as g
 from model.tables import TABLES
 from service.ingest import siasn_values as words
 from service.ingest.headers import header_key, table_for_stem
-from service.ingest.importer import Batch, ParsedFile, Progress, list_files, parse_file
+from service.ingest.importer import Batch, ParsedFile, Progress, list_files, read_beside
 from service.ingest.readers import FileRejected, Limits, read_table_file
 from service.ingest.report import FileSummary, ImportReport, Mapping
 from service.ingest.values import normalise_frame
@@ -319,16 +319,8 @@ def read_siasn(paths: Iterable[str | Path], conn: sa.Connection, limits: Limits,
         headers = list(raw.frame.columns)
         found = recognise(headers)
         if not found:
-            table = table_for_stem(file.stem)
-            if table is None:
-                report.add(label, "not a SIASN export this profile knows (Export Data ASN, "
-                           "riwayat kursus, riwayat diklat, SKP) and not named after a table")
-                continue
-            p = parse_file(file, table, limits, encoding, report)
-            if p is None:
-                batch.rejected.add(table)
-            else:
-                batch.parsed.append(p)
+            read_beside(file, batch, limits, encoding, report, "a SIASN export this profile "
+                        "knows (Export Data ASN, riwayat kursus, riwayat diklat, SKP)")
             continue
         export = found[0]
         picked = _pick_headers(export, headers)

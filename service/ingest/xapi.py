@@ -101,7 +101,7 @@ def _text(obj: object, *path: str) -> str:
 
 def _time(value: str) -> datetime | None:
     try:
-        at = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        at = datetime.fromisoformat(value)
     except ValueError:
         return None
     return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)

@@ -14,7 +14,7 @@ from service import audit
 from service.api.deps import EditorUser, ServicesDep
 from service.api.errors import ApiError
 from service.api.schemas.operations import ImportResult
-from service.ingest.importer import PROFILES, import_paths
+from service.ingest.importer import PROFILES, describe_suffixes, import_paths
 from service.ingest.readers import SUFFIXES
 from service.settings import get_settings
 
@@ -33,8 +33,8 @@ def safe_name(original: str | None, profile: str = "canonical") -> tuple[str, st
     suffix = path.suffix.lower()
     allowed = PROFILE_SUFFIXES.get(profile, SUFFIXES)
     if suffix not in allowed:
-        kinds = " and ".join(", ".join(allowed).rsplit(", ", 1))
-        raise ApiError(422, f"{base or 'a file'}: only {kinds} files can be imported with the "
+        raise ApiError(422, f"{base or 'a file'}: only {describe_suffixes(allowed, 'and')} "
+                            f"files can be imported with the "
                             f"{profile} profile")
     stem = re.sub(r"[^A-Za-z0-9_-]+", "_", path.stem).strip("_.")[:80]
     if not stem:

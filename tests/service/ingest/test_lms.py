@@ -82,8 +82,8 @@ def test_statements_become_an_enrollment_progress_and_stored_statements(loaded, 
 
 
 def fingerprint(engine):
-    return {t: rows(engine, t).sort_values(list(rows(engine, t).columns)[:3]).to_csv(index=False)
-            for t in ("enrollments", "progress_checks", "lms_statements")}
+    tables = {t: rows(engine, t) for t in ("enrollments", "progress_checks", "lms_statements")}
+    return {t: f.sort_values(list(f.columns)[:3]).to_csv(index=False) for t, f in tables.items()}
 
 
 def test_the_same_export_twice_changes_nothing(loaded, tmp_path):
