@@ -28,7 +28,8 @@ def oulad(
     """Write P(withdraw) for the 2014 presentations, learned from earlier ones.
 
     Columns: code_module, code_presentation, id_student, p_withdraw_prestart (known before the
-    start) and p_withdraw_early (plus progress by the first assessment's deadline).
+    start), p_withdraw_early (plus progress by the first assessment's deadline) and
+    p_withdraw_day30, p_withdraw_day60, p_withdraw_day90 (progress by that day).
     """
     from service.oulad import PROTOCOLS, run_oulad
 

@@ -62,7 +62,18 @@ def observed_columns(x: pd.DataFrame, columns: tuple[str, ...]) -> tuple[str, ..
                  if isinstance(x[c].dtype, pd.CategoricalDtype) or x[c].notna().any())
 
 
+# Most categories a gradient boosting can bin (255 bins, one kept for missing values).
+MAX_CATEGORIES = 254
+
+
 def learn_categories(feats: pd.DataFrame) -> dict[str, list[str]]:
-    """Category lists seen in training (unknown values at prediction become missing)."""
-    return {c: sorted(feats[c].dropna().astype(str).unique().tolist())
-            for c in CATEGORICAL if c in feats}
+    """Category lists seen in training, at most the ``MAX_CATEGORIES`` most frequent (unknown
+    or rarer values at prediction become missing)."""
+    out = {}
+    for c in CATEGORICAL:
+        if c in feats:
+            counts = feats[c].dropna().astype(str).value_counts(sort=False)
+            if len(counts) > MAX_CATEGORIES:
+                counts = counts.sort_values(ascending=False, kind="stable").iloc[:MAX_CATEGORIES]
+            out[c] = sorted(counts.index.tolist())
+    return out

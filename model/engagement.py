@@ -9,9 +9,13 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.frozen import FrozenEstimator
 
+from sklearn.model_selection import GroupKFold
+
+from model.checkpoints import CHECKPOINT_FEATURES
 from model.encoding import (categorical_mask, category_codes, encode, encode_array,
                             learn_categories, observed_columns)
-from model.features import PAIR_FEATURES, PERSON_FEATURES, REGISTRATION_FEATURES
+from model.features import IDENTITY_FEATURES, PAIR_FEATURES, PERSON_FEATURES, REGISTRATION_FEATURES
+from model.snapshot import PERSON
 
 COMPLETION_FEATURES = PERSON_FEATURES + PAIR_FEATURES + REGISTRATION_FEATURES
 DUTY_FEATURES = PERSON_FEATURES
@@ -30,7 +34,15 @@ FACTOR_GROUPS: dict[str, tuple[str, ...]] = {
     "relevance": ("gap_closed", "gap_in_program", "cf_score", "sector_match"),
     "program_size": ("jp", "cost_idr"),
     "registration": ("lead_days", "concurrent_jp", "study_load_jp", "prior_attempts"),
+    "program": ("program_id", "program_completion_rate"),
+    "unit": ("unit",),
+    "hand_ins": ("checks_submitted", "share_submitted", "checks_missed", "handed_in",
+                 "handed_in_late", "days_ahead", "days_since_handin"),
+    "hand_ins_vs_cohort": ("cohort_submitted", "share_vs_cohort", "handed_in_vs_cohort"),
+    "scores": ("mean_score", "min_score", "score_trend", "score_vs_cohort"),
 }
+# The rows of one enrolment (several checkpoints of it) stay in one calibration fold.
+ENROLMENT = (PERSON, "program_id", "quarter")
 
 
 CALIBRATIONS = ("crossfit", "recent")
@@ -99,7 +111,8 @@ class _Calibrated:
         if latest is None:
             # One model fitted on all examples, calibrated on cross-fitted predictions: a third
             # of the scoring cost of an ensemble of three, with the same calibration data.
-            self.estimator_ = CalibratedClassifierCV(base, method="isotonic", cv=3,
+            self.estimator_ = CalibratedClassifierCV(base, method="isotonic",
+                                                     cv=self._folds(examples, xa, y),
                                                      ensemble=False).fit(xa, y)
             self.calibrated_on_ = "crossfit"
         else:
@@ -109,6 +122,16 @@ class _Calibrated:
             self.calibrated_on_ = latest
         self.base_rate_ = float(np.mean(y))
         return self
+
+    @staticmethod
+    def _folds(examples: pd.DataFrame, xa: np.ndarray, y: np.ndarray):
+        """3 folds; grouped by enrolment when an enrolment has several rows (checkpoints), so
+        the calibration never scores a row whose enrolment the trees saw."""
+        if "checkpoint" not in examples or not set(ENROLMENT) <= set(examples.columns):
+            return 3
+        groups = pd.factorize(pd.MultiIndex.from_frame(
+            examples[list(ENROLMENT)].astype(str)))[0]
+        return list(GroupKFold(3).split(xa, y, groups))
 
     def _latest_quarter(self, examples: pd.DataFrame, y: np.ndarray) -> str | None:
         """The quarter to calibrate on with ``"recent"``; None for cross-fitting (also when
@@ -174,6 +197,19 @@ class CompletionModel(_Calibrated):
 
     def fit(self, examples: pd.DataFrame) -> "CompletionModel":
         return super().fit(examples, "completed")
+
+
+class CheckpointModel(CompletionModel):
+    """P(completes) of an enrolment as of a checkpoint (before the start, or any day of the
+    training): ``CompletionModel`` plus the unit and program themselves and the progress known
+    at the checkpoint (``model.checkpoints``). Fitted on examples stacked over several
+    checkpoints, one model serves every horizon; ``days_in`` tells them apart."""
+
+    def __init__(self, max_iter: int = 200, learning_rate: float = 0.06, seed: int = 7,
+                 calibration: str = "crossfit"):
+        super().__init__(max_iter, learning_rate, seed,
+                         extra_features=IDENTITY_FEATURES + CHECKPOINT_FEATURES,
+                         calibration=calibration)
 
 
 class DutyModel(_Calibrated):

@@ -14,8 +14,11 @@ import pandas as pd
 from model import quarters as qt
 from model.snapshot import PERSON, Snapshot
 
+# Who and what, as themselves: the unit and the program (e.g. a module's own withdrawal level,
+# learned from the training examples). Read by the checkpoint engine, not by the ranker.
+IDENTITY_FEATURES = ("program_id", "unit")
 CATEGORICAL = ("job_family", "employment_type", "digital_access", "sector", "unit_kind",
-               "form", "delivery", "category")
+               "form", "delivery", "category") + IDENTITY_FEATURES
 
 PERSON_FEATURES = (
     "age", "tenure", "grade_rank", "standard_level", "skp_rating_last", "skp_work_result_last",
@@ -112,7 +115,7 @@ def person_features(snap: Snapshot, popularity_quarters: int = 4) -> pd.DataFram
     out["total_gap"] = np.nansum(gap, axis=1)
     out.loc[np.isnan(gap).all(axis=1), "total_gap"] = np.nan
     out["quarter_of_year"] = float(q)
-    for col in ("job_family", "employment_type", "digital_access", "sector", "unit_kind"):
+    for col in ("job_family", "employment_type", "digital_access", "sector", "unit_kind", "unit"):
         out[col] = p[col].astype("string")
     return out
 

@@ -20,7 +20,8 @@ from model.snapshot import PERSON, Frames, conform
 
 PROGRESS_FEATURES = ("checks_due", "checks_submitted", "share_submitted", "mean_score",
                      "min_score", "cohort_submitted", "score_vs_cohort", "handed_in",
-                     "handed_in_vs_cohort", "days_ahead")
+                     "handed_in_vs_cohort", "days_ahead", "checks_missed", "handed_in_late",
+                     "days_since_handin", "score_trend", "share_vs_cohort")
 RUNNING_STATUS = "registered"
 
 
@@ -80,11 +81,20 @@ def progress_features(checks: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame
     due = mine[mine["check_date"] <= mine["cutoff"]]
     done = due["score"].where(due["submitted"])
     grouped = due.assign(_done=done).groupby("_row")
+    # Handed in by the cutoff at all (late too), for the checks that were due by then.
+    in_by_cutoff = due["submitted_on"].notna() & (due["submitted_on"] <= due["cutoff"])
+    late = in_by_cutoff & ~due["submitted"]
+    scored = due.assign(_done=done).dropna(subset=["_done"]).sort_values("check_date")
+    trend = scored.groupby("_row")["_done"].agg(lambda s: s.iloc[-1] - s.iloc[0]
+                                                if len(s) > 1 else np.nan)
     stats = pd.DataFrame({
         "checks_due": grouped.size(),
         "checks_submitted": grouped["submitted"].sum(),
         "mean_score": grouped["_done"].mean(),
         "min_score": grouped["_done"].min(),
+        "checks_missed": (~due["submitted"] & ~in_by_cutoff).groupby(due["_row"]).sum(),
+        "handed_in_late": late.groupby(due["_row"]).sum(),
+        "score_trend": trend,
     })
     out = stats.reindex(np.arange(len(pairs)))
     out["share_submitted"] = out["checks_submitted"] / out["checks_due"]
@@ -96,11 +106,14 @@ def progress_features(checks: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame
     n_handed = handed.groupby("_row").size().reindex(np.arange(len(pairs))).fillna(0.0)
     out["handed_in"] = n_handed.where(recorded.to_numpy(), np.nan).to_numpy()
     out["days_ahead"] = ahead.groupby(handed["_row"]).mean().reindex(np.arange(len(pairs)))
+    last = handed.groupby("_row")["submitted_on"].max().reindex(np.arange(len(pairs)))
+    out["days_since_handin"] = (p["cutoff"] - last).dt.days.to_numpy()
     out = out.astype(float)
     # The person against the rest of the offering's cohort at the same cutoff.
     cohort = pd.Series(pairs["offering_id"].astype(str).to_numpy())
     out["cohort_submitted"] = out["share_submitted"].groupby(cohort).transform("mean")
     out["score_vs_cohort"] = out["mean_score"] - out["mean_score"].groupby(cohort).transform("mean")
+    out["share_vs_cohort"] = out["share_submitted"] - out["cohort_submitted"]
     out["handed_in_vs_cohort"] = (out["handed_in"]
                                   - out["handed_in"].groupby(cohort).transform("mean"))
     return out[list(PROGRESS_FEATURES)].reset_index(drop=True)

@@ -2,13 +2,15 @@
 
 ``build_workspace`` writes the canonical files of an OULAD folder into a separate workspace,
 imports them with ``import_paths`` into its own database and returns the engine.
-The product's engagement model (``CompletionModel`` on ``engagement_examples``) predicts
-withdrawal (1 - P(complete)) of the test years' presentations, twice:
+The product's checkpoint engine (``CheckpointModel`` on ``engagement_examples`` stacked at
+``model.checkpoints.HORIZONS``) predicts withdrawal (1 - P(complete)) of the test years'
+presentations at every horizon, with one model and one code path (``predict_at``):
 
 - ``p_withdraw_prestart``: from the point-in-time snapshot at the start of the presentation's
   quarter (profile, history of trainings that had ended, registrations made before it);
-- ``p_withdraw_early``: the same plus the progress checks due by the presentation's first
-  milestone (``model.progress``).
+- ``p_withdraw_early``, ``p_withdraw_day30``, ``_day60``, ``_day90``: the same plus the progress
+  checks (hand-ins and scores) known by the first milestone's due date or by day 30, 60, 90 of
+  the presentation, and the cohort's (``model.progress``).
 
 Two protocols (``PROTOCOLS``):
 
@@ -34,9 +36,10 @@ from threadpoolctl import threadpool_limits
 
 from model import quarters as qt
 from model.config import ModelConfig
-from model.engagement import COMPLETION_FEATURES, CompletionModel
+from model.checkpoints import CHECKPOINT_FEATURES, HORIZONS, at_checkpoint, stack_checkpoints
+from model.engagement import COMPLETION_FEATURES, CheckpointModel
 from model.features import CATEGORICAL, REGISTRATION_COLUMNS, pair_features
-from model.progress import PROGRESS_FEATURES, first_check_dates, mask_running, progress_features
+from model.progress import mask_running
 from model.snapshot import PERSON, conform
 from model.training_data import cf_scores, engagement_examples, prepare_quarter
 from service.adapters.oulad import read_oulad, write_canonical
@@ -94,7 +97,8 @@ def _registrations(frames, quarter: str) -> pd.DataFrame:
 
 
 def quarter_rows(frames, quarter: str, config: ModelConfig, labelled: bool) -> pd.DataFrame:
-    """Engine features of the quarter's registrations at its start, plus early progress.
+    """Engine features of the quarter's registrations at its start (no progress yet; see
+    ``model.checkpoints`` for the rows as of a checkpoint).
 
     With ``labelled`` the rows are the engine's engagement examples (with ``completed``);
     otherwise the registrations are scored without reading any outcome of the quarter.
@@ -117,21 +121,19 @@ def quarter_rows(frames, quarter: str, config: ModelConfig, labelled: bool) -> p
         rows["program_id"] = regs["program_id"].to_numpy()
         rows["offering_id"] = regs["offering_id"].to_numpy()
         rows["quarter"] = quarter
-    checks = conform(frames)["progress_checks"]
-    cutoff = rows["offering_id"].astype(str).map(first_check_dates(checks))
-    early = progress_features(checks, rows[[PERSON, "offering_id"]].assign(cutoff=cutoff))
-    for col in PROGRESS_FEATURES:
-        rows[col] = early[col].to_numpy()
-    rows["early_cutoff"] = cutoff.to_numpy()
     return rows
+
+
+def _starts(frames) -> pd.Series:
+    offerings = conform(frames)["offerings"].drop_duplicates("offering_id")
+    return offerings.set_index("offering_id")["start_date"]
 
 
 @dataclass
 class WithdrawalModels:
-    """The two fitted engagement models and what they learned from."""
+    """The fitted checkpoint engine and what it learned from."""
 
-    prestart: CompletionModel
-    early: CompletionModel
+    engine: CheckpointModel
     train_quarters: list[str]
     n_train: int
     empty_columns: list[str]
@@ -139,7 +141,7 @@ class WithdrawalModels:
 
 def _empty_columns(examples: pd.DataFrame) -> list[str]:
     """Numeric model inputs the data never fills (no tenure, SKP or competency levels here)."""
-    inputs = COMPLETION_FEATURES + PROGRESS_FEATURES
+    inputs = COMPLETION_FEATURES + CHECKPOINT_FEATURES
     return [c for c in inputs if c not in CATEGORICAL and examples[c].isna().all()]
 
 
@@ -162,40 +164,49 @@ def known_quarters(frames, quarter: str) -> list[str]:
 def fit_models(frames, config: ModelConfig, quarters: list[str] | None = None,
                calibration: str = "crossfit", rows: dict[str, pd.DataFrame] | None = None,
                ) -> WithdrawalModels:
-    """Fit the pre-start and early engagement models on ``quarters`` (default: the quarters
-    starting in ``TRAIN_YEARS``). ``rows`` caches labelled quarter rows between calls."""
+    """Fit the checkpoint engine on ``quarters`` (default: the quarters starting in
+    ``TRAIN_YEARS``), their enrolments stacked at every one of ``HORIZONS``. ``rows`` caches
+    labelled quarter rows between calls."""
     quarters = _quarters(frames, TRAIN_YEARS) if quarters is None else list(quarters)
     if not quarters:
         raise ValueError("no presentation with known outcomes to learn from")
     rows = {} if rows is None else rows
+    checks, starts = conform(frames)["progress_checks"], _starts(frames)
     with threadpool_limits(config.threads):
         for q in quarters:
             if q not in rows:
-                rows[q] = quarter_rows(frames, q, config, labelled=True)
+                rows[q] = stack_checkpoints(quarter_rows(frames, q, config, labelled=True),
+                                            checks, starts, HORIZONS)
         examples = pd.concat([rows[q] for q in quarters], ignore_index=True)
         empty = _empty_columns(examples)
         examples = _constant(examples, empty)
-        kw = dict(max_iter=config.engagement_max_iter,
-                  learning_rate=config.engagement_learning_rate, seed=config.seed,
-                  calibration=calibration)
-        prestart = CompletionModel(**kw).fit(examples)
-        early = CompletionModel(**kw, extra_features=PROGRESS_FEATURES).fit(examples)
-    return WithdrawalModels(prestart, early, quarters, len(examples), empty)
+        engine = CheckpointModel(max_iter=config.checkpoint_max_iter,
+                                 learning_rate=config.engagement_learning_rate,
+                                 seed=config.seed, calibration=calibration).fit(examples)
+    return WithdrawalModels(engine, quarters, len(examples), empty)
+
+
+def predict_at(models: WithdrawalModels, frames, rows: pd.DataFrame, checkpoint) -> np.ndarray:
+    """P(withdraw) of ``rows`` (a quarter's start rows) as known at ``checkpoint``."""
+    checks = conform(frames)["progress_checks"]
+    at = _constant(at_checkpoint(rows, checks, _starts(frames), checkpoint),
+                   models.empty_columns)
+    return 1.0 - models.engine.predict_proba(at)
 
 
 def _predict_quarter(models: WithdrawalModels, frames, config: ModelConfig,
                      quarter: str) -> pd.DataFrame:
-    rows = _constant(quarter_rows(frames, quarter, config, labelled=False), models.empty_columns)
-    return pd.DataFrame({
-        PERSON: rows[PERSON].to_numpy(), "offering_id": rows["offering_id"].to_numpy(),
-        "p_withdraw_prestart": 1.0 - models.prestart.predict_proba(rows),
-        "p_withdraw_early": 1.0 - models.early.predict_proba(rows),
-    })
+    rows = quarter_rows(frames, quarter, config, labelled=False)
+    out = pd.DataFrame({PERSON: rows[PERSON].to_numpy(),
+                        "offering_id": rows["offering_id"].to_numpy()})
+    for h in HORIZONS:
+        out[f"p_withdraw_{h}"] = predict_at(models, frames, rows, h)
+    return out
 
 
 def predict_rows(models: WithdrawalModels, frames, config: ModelConfig,
                  years: tuple[int, ...] = TEST_YEARS) -> pd.DataFrame:
-    """person_key, offering_id, p_withdraw_prestart, p_withdraw_early for the test years."""
+    """person_key, offering_id and p_withdraw_<horizon> for the test years."""
     with threadpool_limits(config.threads):
         out = [_predict_quarter(models, frames, config, q) for q in _quarters(frames, years)]
     return pd.concat(out, ignore_index=True)
@@ -232,16 +243,18 @@ def to_oulad_ids(preds: pd.DataFrame, student_ids: pd.Series, key: bytes) -> pd.
     out = pd.DataFrame({
         "code_module": module, "code_presentation": presentation,
         "id_student": preds[PERSON].map(by_key).to_numpy(),
-        "p_withdraw_prestart": np.round(preds["p_withdraw_prestart"].to_numpy(dtype=float), 6),
-        "p_withdraw_early": np.round(preds["p_withdraw_early"].to_numpy(dtype=float), 6),
+        **{f"p_withdraw_{h}": np.round(preds[f"p_withdraw_{h}"].to_numpy(dtype=float), 6)
+           for h in HORIZONS},
     })
     out = out.sort_values(["code_module", "code_presentation", "id_student"])
     return out.reset_index(drop=True)
 
 
 def run_oulad(data: Path, folder: Path, config: ModelConfig | None = None,
-              protocol: str = "walk-forward", progress=None) -> pd.DataFrame:
-    """The whole path: adapter, import, model frames, train, predict 2014 (see ``PROTOCOLS``)."""
+              protocol: str = "walk-forward", progress=None,
+              trained_on: dict[str, list[str]] | None = None) -> pd.DataFrame:
+    """The whole path: adapter, import, model frames, train, predict 2014 (see ``PROTOCOLS``).
+    ``trained_on``, when given, is filled with each predicted quarter's training quarters."""
     from service.model_inputs import load_model_frames
 
     if protocol not in PROTOCOLS:
@@ -250,9 +263,13 @@ def run_oulad(data: Path, folder: Path, config: ModelConfig | None = None,
     ws = build_workspace(data, folder)
     frames = conform(load_model_frames(ws.engine, key=ws.key))
     if protocol == "fixed":
-        preds = predict_rows(fit_models(frames, config), frames, config)
+        models = fit_models(frames, config)
+        preds = predict_rows(models, frames, config)
+        used = {q: models.train_quarters for q in _quarters(frames, TEST_YEARS)}
     else:
-        preds, _ = predict_walk_forward(frames, config, progress=progress)
+        preds, used = predict_walk_forward(frames, config, progress=progress)
+    if trained_on is not None:
+        trained_on.update(used)
     students = pd.read_csv(folder / "raw" / "employees.csv", dtype=str)["employee_id"]
     ws.engine.dispose()
     return to_oulad_ids(preds, students, ws.key)

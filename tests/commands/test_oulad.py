@@ -31,6 +31,7 @@ def test_predictions_are_written_and_the_user_workspace_is_untouched(oulad_slice
     assert result.exit_code == 0, result.output
     preds = pd.read_csv(out)
     assert list(preds.columns) == ["code_module", "code_presentation", "id_student",
-                                   "p_withdraw_prestart", "p_withdraw_early"]
+                                   "p_withdraw_prestart", "p_withdraw_early",
+                                   "p_withdraw_day30", "p_withdraw_day60", "p_withdraw_day90"]
     assert set(preds["code_presentation"]) == {"2014B", "2014J"}
     assert not data_dir.exists()

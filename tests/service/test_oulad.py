@@ -4,6 +4,7 @@ unchanged by anything the predictions may not know (leak guard), moved by what t
 import pandas as pd
 import pytest
 
+from model.checkpoints import HORIZONS
 from service.oulad import known_quarters, run_oulad
 
 KEYS = ["code_module", "code_presentation", "id_student"]
@@ -20,12 +21,12 @@ def _run(write_oulad, tmp_path, edit):
 
 
 @pytest.mark.slow
-def test_every_2014_registration_gets_two_probabilities(base, oulad_slice):
+def test_every_2014_registration_gets_a_probability_at_every_horizon(base, oulad_slice):
     info = pd.read_csv(oulad_slice / "studentInfo.csv", dtype=str)
     expected = info[info["code_presentation"].str.startswith("2014")]
     got = sorted(map(tuple, base[KEYS].to_numpy()))
     assert got == sorted(map(tuple, expected[KEYS].to_numpy()))
-    for col in ("p_withdraw_prestart", "p_withdraw_early"):
+    for col in [f"p_withdraw_{h}" for h in HORIZONS]:
         assert base[col].between(0, 1).all() and base[col].nunique() > 5
 
 
@@ -41,7 +42,7 @@ def test_unregistration_and_results_of_the_predicted_presentation_change_nothing
              "Distinction": "Fail"})
         ass = frames["assessments"]
         late = ass[(ass["code_presentation"] == "2014J")
-                   & (pd.to_numeric(ass["date"], errors="coerce").fillna(999) > 25)]
+                   & (pd.to_numeric(ass["date"], errors="coerce").fillna(999) > 90)]
         sub = frames["studentAssessment"]
         sub.loc[sub["id_assessment"].isin(late["id_assessment"]), "score"] = "1"
 
@@ -63,6 +64,21 @@ def test_missing_the_first_assessment_raises_the_early_risk_only(base, write_oul
     changed = _run(write_oulad, tmp_path, edit)
     pd.testing.assert_series_equal(changed["p_withdraw_prestart"], base["p_withdraw_prestart"])
     assert changed["p_withdraw_early"].mean() > base["p_withdraw_early"].mean() + 0.05
+
+
+@pytest.mark.slow
+def test_assessments_after_day_60_do_not_move_the_day_60_prediction(base, write_oulad, tmp_path):
+    def edit(frames):
+        ass = frames["assessments"]
+        late = ass[ass["code_presentation"].str.startswith("2014")
+                   & (pd.to_numeric(ass["date"], errors="coerce").fillna(999) > 60)]
+        sub = frames["studentAssessment"]
+        frames["studentAssessment"] = sub[~sub["id_assessment"].isin(late["id_assessment"])]
+
+    changed = _run(write_oulad, tmp_path, edit)
+    for h in ("prestart", "early", "day30", "day60"):
+        pd.testing.assert_series_equal(changed[f"p_withdraw_{h}"], base[f"p_withdraw_{h}"])
+    assert not changed["p_withdraw_day90"].equals(base["p_withdraw_day90"])
 
 
 def test_a_quarter_learns_only_from_quarters_whose_presentations_had_all_ended():
