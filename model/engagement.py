@@ -9,8 +9,6 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.frozen import FrozenEstimator
 
-from sklearn.model_selection import GroupKFold
-
 from model.checkpoints import CHECKPOINT_FEATURES
 from model.encoding import (categorical_mask, category_codes, encode, encode_array,
                             learn_categories, observed_columns)
@@ -123,15 +121,19 @@ class _Calibrated:
         self.base_rate_ = float(np.mean(y))
         return self
 
-    @staticmethod
-    def _folds(examples: pd.DataFrame, xa: np.ndarray, y: np.ndarray):
+    def _folds(self, examples: pd.DataFrame, xa: np.ndarray, y: np.ndarray):
         """3 folds; grouped by enrolment when an enrolment has several rows (checkpoints), so
-        the calibration never scores a row whose enrolment the trees saw."""
+        the calibration never scores a row whose enrolment the trees saw. An enrolment's fold
+        comes from its rows' content, not its ids (see ``training_data.content_order``), so the
+        fit does not depend on the pseudonyms."""
         if "checkpoint" not in examples or not set(ENROLMENT) <= set(examples.columns):
             return 3
         groups = pd.factorize(pd.MultiIndex.from_frame(
             examples[list(ENROLMENT)].astype(str)))[0]
-        return list(GroupKFold(3).split(xa, y, groups))
+        content = pd.util.hash_pandas_object(pd.DataFrame(xa).assign(_y=y), index=False)
+        signature = pd.Series(content.to_numpy()).groupby(groups).sum()
+        fold = (signature.rank(method="first").to_numpy().astype(int) % 3)[groups]
+        return [(np.flatnonzero(fold != k), np.flatnonzero(fold == k)) for k in range(3)]
 
     def _latest_quarter(self, examples: pd.DataFrame, y: np.ndarray) -> str | None:
         """The quarter to calibrate on with ``"recent"``; None for cross-fitting (also when

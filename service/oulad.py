@@ -62,6 +62,19 @@ class Workspace:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+RESULTS = Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "oulad.json"
+
+
+def benchmark_results(path: Path = RESULTS) -> dict | None:
+    """The last ``python -m benchmarks.oulad`` results (for the model card), None if absent."""
+    import json
+
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
 def build_workspace(data: Path, folder: Path) -> Workspace:
     """Map the OULAD files in ``data`` to canonical files and import them into ``folder``.
 

@@ -50,6 +50,7 @@ from model.gates import (DataValidationError, GateConfig, GateResult, check_data
 from model.model_card import render_html, render_markdown
 from model.recommender import Recommender
 from service.model_inputs import load_model_frames
+from service.oulad import benchmark_results
 from service.retrain_inputs import config_digest, data_fingerprint, frames_until
 from service.settings import get_settings
 from service.training import flat_metrics, signature_example
@@ -258,7 +259,7 @@ def retrain(engine: sa.Engine, quarter: str, force: bool = False,
         info = registry.register_run(client, run_id, uri, digest, tags)
         crash_point("after_register")
         card = render_markdown(challenger_eval, info.version, gates=_card_gates(gates),
-                               drift=_card_drift(drift))
+                               drift=_card_drift(drift), oulad=benchmark_results())
         registry.log_files(client, run_id, {"model_card/model_card.md": card,
                                             "model_card/model_card.html": render_html(card)})
         overridden = report.reasons

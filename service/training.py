@@ -21,6 +21,7 @@ from model.model_card import render_html, render_markdown
 from model.ranker import RANKER_FEATURES
 from model.recommender import Recommender, default_as_of
 from service.model_inputs import load_model_frames
+from service.oulad import benchmark_results
 from service.settings import get_settings
 
 Progress = Callable[[str, float], None]
@@ -69,7 +70,7 @@ def train_and_register(engine: sa.Engine, as_of: str | None = None, promote: boo
         frames, holdout, progress=lambda m, f: say(f"holdout {m}", 0.45 * f)))
     rec = Recommender(config).fit(frames, as_of, progress=lambda m, f: say(f"serving {m}", 0.45 + 0.45 * f))
     metrics = flat_metrics(evaluation)
-    card = render_markdown(evaluation)
+    card = render_markdown(evaluation, oulad=benchmark_results())
     version, promoted = None, False
     if register:
         say("registering in MLflow", 0.92)

@@ -70,7 +70,7 @@ def test_missing_the_first_assessment_raises_the_early_risk_only(base, write_oul
 def test_assessments_after_day_60_do_not_move_the_day_60_prediction(base, write_oulad, tmp_path):
     def edit(frames):
         ass = frames["assessments"]
-        late = ass[ass["code_presentation"].str.startswith("2014")
+        late = ass[(ass["code_presentation"] == "2014J")
                    & (pd.to_numeric(ass["date"], errors="coerce").fillna(999) > 60)]
         sub = frames["studentAssessment"]
         frames["studentAssessment"] = sub[~sub["id_assessment"].isin(late["id_assessment"])]
