@@ -105,12 +105,13 @@ class _Calibrated:
         # came sorted by: the same people under another workspace's key give the same model.
         order = np.lexsort(np.column_stack([xa, y]).T[::-1])
         order = order[np.random.default_rng(self.seed).permutation(len(order))]
+        groups = self._enrolments(examples)
         xa, y, learn = xa[order], y[order], learn[order]
         if latest is None:
             # One model fitted on all examples, calibrated on cross-fitted predictions: a third
             # of the scoring cost of an ensemble of three, with the same calibration data.
             self.estimator_ = CalibratedClassifierCV(base, method="isotonic",
-                                                     cv=self._folds(examples, xa, y),
+                                                     cv=self._folds(xa, y, None if groups is None else groups[order]),
                                                      ensemble=False).fit(xa, y)
             self.calibrated_on_ = "crossfit"
         else:
@@ -121,15 +122,20 @@ class _Calibrated:
         self.base_rate_ = float(np.mean(y))
         return self
 
-    def _folds(self, examples: pd.DataFrame, xa: np.ndarray, y: np.ndarray):
-        """3 folds; grouped by enrolment when an enrolment has several rows (checkpoints), so
-        the calibration never scores a row whose enrolment the trees saw. An enrolment's fold
-        comes from its rows' content, not its ids (see ``training_data.content_order``), so the
-        fit does not depend on the pseudonyms."""
+    @staticmethod
+    def _enrolments(examples: pd.DataFrame) -> np.ndarray | None:
+        """The enrolment of each row when enrolments have several rows (checkpoints), else None."""
         if "checkpoint" not in examples or not set(ENROLMENT) <= set(examples.columns):
+            return None
+        return pd.factorize(pd.MultiIndex.from_frame(examples[list(ENROLMENT)].astype(str)))[0]
+
+    @staticmethod
+    def _folds(xa: np.ndarray, y: np.ndarray, groups: np.ndarray | None):
+        """3 folds; grouped by enrolment when ``groups`` is given (checkpoints), so the
+        calibration never scores a row whose enrolment the trees saw. An enrolment's fold comes
+        from its rows' content, not its ids, so the fit does not depend on the pseudonyms."""
+        if groups is None:
             return 3
-        groups = pd.factorize(pd.MultiIndex.from_frame(
-            examples[list(ENROLMENT)].astype(str)))[0]
         content = pd.util.hash_pandas_object(pd.DataFrame(xa).assign(_y=y), index=False)
         signature = pd.Series(content.to_numpy()).groupby(groups).sum()
         fold = (signature.rank(method="first").to_numpy().astype(int) % 3)[groups]
