@@ -3,7 +3,8 @@ a given day, for P(completes) at any date with one engine.
 
 A checkpoint is a day per enrolment (its ``cutoff``): the day before the start (``"prestart"``),
 the first progress check's due date (``"early"``), a day of the training (``30`` or ``"day30"``:
-30 days after its start) or a calendar date (``pd.Timestamp``, e.g. today). The rows at a
+30 days after its start), a calendar date (``pd.Timestamp``, e.g. today) or a date per enrolment
+(a Series, e.g. each one's previous milestone). The rows at a
 checkpoint carry the pair features known at the start (nothing of the training's own outcome)
 plus ``model.progress`` of the checks due by the cutoff and ``days_in`` (cutoff - start, in
 days). Nothing dated after the cutoff is read; ``stack_checkpoints`` puts several checkpoints of
@@ -40,10 +41,13 @@ def cutoffs(offering_ids: pd.Series, starts: pd.Series, checks: pd.DataFrame,
         starts: start date of each offering (index offering_id).
         checks: progress checks (for ``"early"``: the first due date of the offering; an
             offering without checks falls back to its start).
-        checkpoint: ``"prestart"``, ``"early"``, a day (``30``/``"day30"``) or a date.
+        checkpoint: ``"prestart"``, ``"early"``, a day (``30``/``"day30"``), a date, or a
+            date per enrolment (a Series aligned with ``offering_ids``).
     """
     ids = offering_ids.astype(str)
     start = pd.to_datetime(ids.map(starts))
+    if isinstance(checkpoint, pd.Series):
+        return pd.Series(pd.to_datetime(checkpoint).to_numpy(), index=ids.index)
     if isinstance(checkpoint, pd.Timestamp):
         return pd.Series(checkpoint, index=ids.index)
     if checkpoint == "prestart":
@@ -72,7 +76,8 @@ def at_checkpoint(rows: pd.DataFrame, checks: pd.DataFrame, starts: pd.Series,
     start = pd.to_datetime(rows["offering_id"].astype(str).map(starts)).to_numpy()
     out["days_in"] = (pd.to_datetime(cutoff).to_numpy() - start) / np.timedelta64(1, "D")
     out["cutoff"] = cutoff.to_numpy()
-    out["checkpoint"] = str(checkpoint) if not isinstance(checkpoint, pd.Timestamp) else "date"
+    out["checkpoint"] = ("date" if isinstance(checkpoint, (pd.Timestamp, pd.Series))
+                         else str(checkpoint))
     return out
 
 

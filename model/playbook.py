@@ -223,7 +223,18 @@ FACTOR_LABELS: dict[str, tuple[str, str]] = {
     "form": ("training form", "bentuk pelatihan"),
     "relevance": ("relevance", "relevansi"),
     "program_size": ("program size", "besar program"),
+    "registration": ("registration and study load", "pendaftaran dan beban belajar"),
+    "program": ("the program's record", "rekam jejak program"),
+    "unit": ("unit", "unit kerja"),
+    "hand_ins": ("tasks handed in", "tugas yang dikumpulkan"),
+    "hand_ins_vs_cohort": ("hand-ins against the cohort", "pengumpulan dibanding kohort"),
+    "scores": ("task scores", "nilai tugas"),
 }
+
+
+def factor_label(feature: str, language: str) -> str:
+    """A factor group or feature in words (``language`` ``"id"`` or ``"en"``)."""
+    return _label(feature, language)
 
 
 def _label(feature: str, language: str) -> str:

@@ -20,7 +20,9 @@ from model import quarters as qt
 from model.candidates import candidate_pairs, offered_programs
 from model.collaborative import ItemCF
 from model.config import ModelConfig
-from model.engagement import CompletionModel, DutyModel, ExpectedJPModel
+from model.checkpoints import HORIZONS, stack_checkpoints
+from model.engagement import CheckpointModel, CompletionModel, DutyModel, ExpectedJPModel
+from model.enrolment_rows import offering_starts, with_offerings
 from model.features import pair_features, person_features
 from model.ranker import Ranker
 from model.reasons import SIGNALS, word_reasons
@@ -30,10 +32,10 @@ from model.training_data import (cf_scores, duty_examples, engagement_examples, 
 
 Progress = Callable[[str, float], None]
 # Bumped whenever a fitted Recommender's attributes change shape, or a feature it reads changes
-# meaning (3: completion rates over known outcomes only; registration features), so an old pickle
-# is refused at load time (registry.IncompatibleModelError) instead of failing while scoring or
-# scoring with features it was not trained on.
-MODEL_FORMAT = 3
+# meaning (3: completion rates over known outcomes only; registration features; 4: the
+# checkpoint engine), so an old pickle is refused at load time (registry.IncompatibleModelError)
+# instead of failing while scoring or scoring with features it was not trained on.
+MODEL_FORMAT = 4
 
 
 @dataclass
@@ -85,6 +87,7 @@ class Recommender:
                                            learning_rate=cfg.engagement_learning_rate,
                                            seed=cfg.seed,
                                            calibration=cfg.engagement_calibration).fit(engagement)
+        self.checkpoint_ = self._fit_checkpoints(frames, as_of, quarters, eng_ex)
         self.duty_ = DutyModel(seed=cfg.seed).fit(duty)
         self.expected_jp_ = ExpectedJPModel(seed=cfg.seed).fit(duty)
         if progress:
@@ -94,7 +97,8 @@ class Recommender:
         self.as_of_ = as_of
         self.format_ = MODEL_FORMAT
         self.train_quarters_ = quarters
-        self.n_examples_ = {"ranking": len(ranking), "engagement": len(engagement), "duty": len(duty)}
+        self.n_examples_ = {"ranking": len(ranking), "engagement": len(engagement), "duty": len(duty),
+                            "checkpoints": self.n_checkpoint_examples_}
         self.label_rates_ = {"enrolled": float(ranking["enrolled"].mean()),
                              "completed": float(engagement["completed"].mean()),
                              "reached_duty": float(duty["reached"].mean())}
@@ -102,6 +106,27 @@ class Recommender:
         if progress:
             progress("done", 1.0)
         return self
+
+    def _fit_checkpoints(self, frames, as_of: str, quarters: list[str],
+                         engagement: list[pd.DataFrame]) -> CheckpointModel | None:
+        """P(completes) as of any checkpoint of a running training (``model.checkpoints``),
+        from the training quarters' enrolments stacked at ``HORIZONS`` with the progress checks
+        dated before ``as_of``; None when the data has no progress checks (or too few)."""
+        self.n_checkpoint_examples_ = 0
+        checks = frames["progress_checks"]
+        checks = checks[pd.to_datetime(checks["check_date"]) < pd.Timestamp(qt.quarter_start(as_of))]
+        if checks.empty:
+            return None
+        starts = offering_starts(frames)
+        rows = pd.concat([stack_checkpoints(with_offerings(ex, frames, t), checks, starts, HORIZONS)
+                          for ex, t in zip(engagement, quarters) if len(ex)], ignore_index=True)
+        if rows.empty or rows["completed"].nunique() < 2:
+            return None
+        self.n_checkpoint_examples_ = len(rows)
+        cfg = self.config
+        return CheckpointModel(max_iter=cfg.checkpoint_max_iter,
+                               learning_rate=cfg.engagement_learning_rate, seed=cfg.seed,
+                               calibration=cfg.engagement_calibration).fit(rows)
 
     # ------------------------------------------------------------------------------ scoring
     def context(self, frames: dict[str, pd.DataFrame], as_of: str | None = None) -> Context:

@@ -38,10 +38,9 @@ from model import quarters as qt
 from model.config import ModelConfig
 from model.checkpoints import CHECKPOINT_FEATURES, HORIZONS, at_checkpoint, stack_checkpoints
 from model.engagement import COMPLETION_FEATURES, CheckpointModel
-from model.features import CATEGORICAL, REGISTRATION_COLUMNS, pair_features
-from model.progress import mask_running
+from model.enrolment_rows import offering_starts, quarter_rows
+from model.features import CATEGORICAL
 from model.snapshot import PERSON, conform
-from model.training_data import cf_scores, engagement_examples, prepare_quarter
 from service.adapters.oulad import read_oulad, write_canonical
 from service.ingest.importer import import_paths
 from service.pseudonym import load_key, person_key
@@ -98,50 +97,6 @@ def _quarters(frames, years: tuple[int, ...]) -> list[str]:
     return sorted(v for v in q.unique() if int(v[:4]) in years)
 
 
-def _registrations(frames, quarter: str) -> pd.DataFrame:
-    """The quarter's registrations, without their outcome: person, program, offering, lead."""
-    f = conform(frames)
-    enr = f["enrollments"]
-    enr = enr.loc[enr["quarter"] == quarter, [PERSON, "program_id", "offering_id", "date",
-                                               "study_load_jp", "prior_attempts"]]
-    starts = f["offerings"].drop_duplicates("offering_id").set_index("offering_id")["start_date"]
-    enr = enr.assign(lead_days=(enr["offering_id"].map(starts) - enr["date"]).dt.days)
-    return enr.sort_values("date").drop_duplicates([PERSON, "program_id"]).reset_index(drop=True)
-
-
-def quarter_rows(frames, quarter: str, config: ModelConfig, labelled: bool) -> pd.DataFrame:
-    """Engine features of the quarter's registrations at its start (no progress yet; see
-    ``model.checkpoints`` for the rows as of a checkpoint).
-
-    With ``labelled`` the rows are the engine's engagement examples (with ``completed``);
-    otherwise the registrations are scored without reading any outcome of the quarter.
-    """
-    masked = mask_running(frames, quarter)
-    qd = prepare_quarter(masked, quarter, config, with_outcomes=labelled)
-    regs = _registrations(masked, quarter)
-    regs = regs[regs[PERSON].isin(qd.snap.people.index)
-                & regs["program_id"].isin(qd.snap.programs.index)].reset_index(drop=True)
-    if labelled:
-        rows = engagement_examples(qd, config)
-        offering = regs.set_index([PERSON, "program_id"])["offering_id"]
-        rows["offering_id"] = offering.reindex(
-            pd.MultiIndex.from_frame(rows[[PERSON, "program_id"]])).to_numpy()
-    else:
-        rows = pair_features(qd.snap, regs[[PERSON, "program_id", *REGISTRATION_COLUMNS]],
-                             qd.people,
-                             cf_scores(qd.cf, qd.snap, regs), config.popularity_quarters)
-        rows[PERSON] = regs[PERSON].to_numpy()
-        rows["program_id"] = regs["program_id"].to_numpy()
-        rows["offering_id"] = regs["offering_id"].to_numpy()
-        rows["quarter"] = quarter
-    return rows
-
-
-def _starts(frames) -> pd.Series:
-    offerings = conform(frames)["offerings"].drop_duplicates("offering_id")
-    return offerings.set_index("offering_id")["start_date"]
-
-
 @dataclass
 class WithdrawalModels:
     """The fitted checkpoint engine and what it learned from."""
@@ -184,7 +139,7 @@ def fit_models(frames, config: ModelConfig, quarters: list[str] | None = None,
     if not quarters:
         raise ValueError("no presentation with known outcomes to learn from")
     rows = {} if rows is None else rows
-    checks, starts = conform(frames)["progress_checks"], _starts(frames)
+    checks, starts = conform(frames)["progress_checks"], offering_starts(frames)
     with threadpool_limits(config.threads):
         for q in quarters:
             if q not in rows:
@@ -202,7 +157,7 @@ def fit_models(frames, config: ModelConfig, quarters: list[str] | None = None,
 def predict_at(models: WithdrawalModels, frames, rows: pd.DataFrame, checkpoint) -> np.ndarray:
     """P(withdraw) of ``rows`` (a quarter's start rows) as known at ``checkpoint``."""
     checks = conform(frames)["progress_checks"]
-    at = _constant(at_checkpoint(rows, checks, _starts(frames), checkpoint),
+    at = _constant(at_checkpoint(rows, checks, offering_starts(frames), checkpoint),
                    models.empty_columns)
     return 1.0 - models.engine.predict_proba(at)
 

@@ -49,10 +49,12 @@ def mount(app: FastAPI) -> None:
         overview,
         plans,
         risk,
+        running,
         units,
     )
 
-    for module in (login, overview, employees, units, risk, plans, imports, model_info):
+    for module in (login, overview, employees, units, risk, running, plans, imports,
+                   model_info):
         app.include_router(module.router, prefix=PREFIX, include_in_schema=False)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="web-static")
 

@@ -19,6 +19,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 # (catalogue key, path, who sees it: None for everyone)
 NAV = (("nav.overview", "/ui/", None), ("nav.employees", "/ui/employees", None),
        ("nav.units", "/ui/units", None), ("nav.risk", "/ui/risk-groups", None),
+       ("nav.running", "/ui/running", None),
        ("nav.plans", "/ui/plans", EDITORS), ("nav.imports", "/ui/imports", EDITORS),
        ("nav.model", "/ui/model", None))
 
