@@ -2,7 +2,8 @@
 
 Ranking is judged on the people who completed something in Q: relevant items are the programs
 they completed, candidates are the eligible programs offered in Q. Engagement is judged on Q's
-enrollments (completion) and, when the year of Q is complete in the data, on reaching the duty.
+enrollments (completion; with progress checks, also at each checkpoint of the running training)
+and, when the year of Q is complete in the data, on reaching the duty.
 The same candidates are ranked by the model, by each baseline and, when an ``oracle`` is given
 (synthetic data only: the harness passes it in), by the hidden truth.
 """
@@ -16,6 +17,8 @@ import pandas as pd
 
 from model.baselines import BASELINES, rank_by
 from model.candidates import candidate_pairs, offered_programs
+from model.checkpoints import HORIZONS, stack_checkpoints
+from model.enrolment_rows import offering_starts, with_offerings
 from model.metrics import catalogue_coverage, probability_metrics, ranking_metrics, reliability_curve
 from model.recommender import Recommender
 from model.snapshot import PERSON, conform
@@ -94,6 +97,9 @@ def engagement_metrics(rec: Recommender, frames, as_of: str) -> dict:
         out["completion_by_age_band"] = {
             str(b): probability_metrics(y[m], p[m]) for b in band.dropna().unique()
             if (m := (band == b).to_numpy()).sum() >= 30}
+        checkpoints = checkpoint_metrics(rec, frames, as_of, ex)
+        if checkpoints:
+            out["checkpoints"] = checkpoints
     year = as_of[:4]
     jp = yearly_jp(frames)
     if (conform(frames)["enrollments"]["quarter"] >= f"{year}Q4").any():
@@ -105,6 +111,21 @@ def engagement_metrics(rec: Recommender, frames, as_of: str) -> dict:
     else:
         out["duty"] = {"note": f"year {year} is not complete in the data; not evaluated"}
     return out
+
+
+def checkpoint_metrics(rec: Recommender, frames, as_of: str, examples: pd.DataFrame) -> dict:
+    """P(complete) of the quarter's enrolments at each of ``HORIZONS`` by the checkpoint
+    engine (what was known by each checkpoint's cutoff), judged on what happened; empty when the
+    model has no checkpoint engine or the data no progress checks."""
+    engine = getattr(rec, "checkpoint_", None)
+    checks = conform(frames)["progress_checks"]
+    if engine is None or checks.empty:
+        return {}
+    rows = stack_checkpoints(with_offerings(examples, frames, as_of), checks,
+                             offering_starts(frames), HORIZONS)
+    p, y = engine.predict_proba(rows), rows["completed"].to_numpy()
+    return {h: probability_metrics(y[m], p[m]) for h in HORIZONS
+            if (m := (rows["checkpoint"] == h).to_numpy()).any() and len(np.unique(y[m])) > 1}
 
 
 def evaluate(frames: dict[str, pd.DataFrame], as_of: str, k: int = 10,

@@ -85,6 +85,11 @@ def render_markdown(evaluation: dict, version: str | None = None, gates: dict | 
                 "isotonic on cross-fitted predictions." if calibrated == "crossfit" else
                 f"Platt on quarter {calibrated}, predicted by trees fitted on the quarters "
                 "before it (one quarter ahead)."))
+    if eng.get("checkpoints"):
+        parts += ["## Engagement during the training: P(complete) at each checkpoint",
+                  "The checkpoint engine on the test quarter's enrolments with what was known by "
+                  "each checkpoint (before the start, the first task's due date, days 30/60/90).",
+                  _table(eng["checkpoints"], ["roc_auc", "brier", "ece", "base_rate", "n"])]
     duty = eng.get("duty", {})
     parts += ["## Engagement: P(reaching the JP duty)",
               _table({"model": duty}, ["roc_auc", "pr_auc", "brier", "ece", "n"])

@@ -50,6 +50,9 @@ def flat_metrics(evaluation: dict) -> dict[str, float]:
         for key in ("roc_auc", "pr_auc", "brier", "ece"):
             if key in eng.get(part, {}):
                 out[f"engagement.{part}.{key}"] = eng[part][key]
+    for horizon, m in eng.get("checkpoints", {}).items():
+        for key in ("roc_auc", "brier", "ece"):
+            out[f"engagement.checkpoint_{horizon}.{key}"] = m[key]
     if evaluation["summary"].get("ndcg_lift_over_best_baseline") is not None:
         out["ndcg_lift_over_best_baseline"] = evaluation["summary"]["ndcg_lift_over_best_baseline"]
     return out
