@@ -21,3 +21,13 @@ def test_the_card_shows_the_oulad_table_and_where_the_engine_does_not_beat_plain
 
 def test_without_results_the_card_has_no_oulad_section():
     assert "OULAD" not in render_markdown(EVALUATION)
+
+
+def test_the_card_shows_the_checkpoint_engine_at_every_horizon_when_evaluated():
+    metrics = {"roc_auc": 0.8, "brier": 0.15, "ece": 0.03, "base_rate": 0.5, "n": 700}
+    evaluation = {**EVALUATION, "engagement": {"checkpoints": {
+        "prestart": {**metrics, "roc_auc": 0.61}, "day30": {**metrics, "roc_auc": 0.83}}}}
+    md = render_markdown(evaluation)
+    section = md[md.index("## Engagement during the training"):]
+    assert "prestart" in section and "0.610" in section and "0.830" in section
+    assert "during the training" not in render_markdown(EVALUATION)
