@@ -12,6 +12,7 @@ from model.tables import TABLES
 from synthetic import truth as t
 from synthetic.external_training import training_records
 from synthetic.outcomes import assessments, performance_reviews
+from synthetic.progress import progress_checks
 from synthetic.simulation import SimResult
 
 
@@ -41,7 +42,8 @@ def assemble(rng_assess: np.random.Generator, rng_skp: np.random.Generator,
              people: pd.DataFrame, units: pd.DataFrame, comps: pd.DataFrame, codes: list[str],
              required: np.ndarray, programs: pd.DataFrame, offerings: pd.DataFrame,
              u: np.ndarray, v: np.ndarray, sim: SimResult, quarters: list[str],
-             params: t.TruthParams, seed: int) -> SyntheticWorld:
+             params: t.TruthParams, seed: int, rng_progress: np.random.Generator
+             ) -> SyntheticWorld:
     """Canonical tables in the column order of ``model.tables`` plus the truth."""
     ids = people["employee_id"].to_numpy()
     pids = programs["program_id"].to_numpy()
@@ -86,6 +88,8 @@ def assemble(rng_assess: np.random.Generator, rng_skp: np.random.Generator,
         "offerings": _columns("offerings", off_out),
         "enrollments": _columns("enrollments", enrollments),
         "training_records": _columns("training_records", records),
+        "progress_checks": _columns("progress_checks", _checks(
+            rng_progress, enr, offerings, window_end, ids, oids)),
     }
     k = u.shape[1]
     truth_people = people[["employee_id", "unit", "sector", "unit_kind", "job_kind",
@@ -111,13 +115,46 @@ def assemble(rng_assess: np.random.Generator, rng_skp: np.random.Generator,
         "enrollment_truth": pd.DataFrame({
             "employee_id": ids[enr["e"]], "program_id": pids[enr["p"]],
             "date": _iso(enr["date"]).to_numpy(), "quarter": np.asarray(quarters)[enr["qi"]],
-            "benefit": enr["benefit"].round(6), "p_complete": enr["p_complete"].round(6)}),
+            "benefit": enr["benefit"].round(6), "p_complete": enr["p_complete"].round(6),
+            "outcome": enr["outcome"]}),
         "units": units[["unit", "head_engagement"]],
         "training_record_truth": record_truth,
     }
     meta = {"seed": seed, "quarters": quarters, "competency_codes": codes,
             "n_employees": len(people), "params": params.to_dict()}
     return SyntheticWorld(tables, truth, {"levels": sim.levels, "required": required}, meta)
+
+
+def _take(labels: np.ndarray, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``labels[codes]`` as a text column (a take on the text of the distinct labels: much
+    faster than making text of an array of many repeated strings)."""
+    return pd.Series(labels, dtype="str").take(codes).array
+
+
+def _day_text(days: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """ISO text of datetime64[D] values, "" for NaT, formatting each distinct day once."""
+    known = ~np.isnat(days)
+    if not known.any():
+        return _take(np.array([""]), np.zeros(len(days), int))
+    first = days[known].min()
+    offset = np.where(known, (days - first).astype("timedelta64[D]").astype(np.int64) + 1, 0)
+    span = first + np.arange(offset.max(), dtype="timedelta64[D]")
+    return _take(np.concatenate([[""], np.datetime_as_string(span)]), offset)
+
+
+def _checks(rng: np.random.Generator, enr: pd.DataFrame, offerings: pd.DataFrame,
+            window_end: np.datetime64, ids: np.ndarray, oids: np.ndarray) -> pd.DataFrame:
+    """The progress checks with canonical ids and text dates and booleans."""
+    c = progress_checks(rng, enr, offerings, window_end, len(ids))
+    return pd.DataFrame({
+        "employee_id": _take(ids, c["e"].to_numpy()),
+        "offering_id": _take(oids, c["off"].to_numpy()),
+        "milestone": c["milestone"].astype("str").array,
+        "check_date": _day_text(c["check_date"].to_numpy("datetime64[D]")),
+        "submitted": _take(np.array(["false", "true"]), c["submitted"].to_numpy(int)),
+        "score": c["score"].to_numpy(),
+        "submitted_on": _day_text(c["submitted_on"].to_numpy("datetime64[D]")),
+    })
 
 
 PLANTED_DESCRIPTIONS = {

@@ -47,7 +47,7 @@ The generative model is described in `docs/synthetic-data.md`; in short:
 | `required.npy` | int8 (employee x competency): required levels (0 = not required) |
 | `propensity.csv` | employee_id, quarter, propensity (employed person-quarters) |
 | `planted_groups.csv` | group_id, description, employee_id |
-| `enrollment_truth.csv` | per enrollment: the true benefit and P(complete) when it was drawn |
+| `enrollment_truth.csv` | per enrollment: the true benefit and P(complete) when it was drawn, and the drawn outcome (also of trainings still running at the window end) |
 | `units.csv` | the head engagement of each unit (never, low, normal, high) |
 | `training_record_truth.csv` | per training record outside the catalogue: the catalogue program it truly is (empty when none) |
 

@@ -3,9 +3,10 @@
 ``asn-reco demo-data --format siasn`` writes Export Data ASN (people), riwayat kursus and
 riwayat diklat (training outside the catalogue) and SKP 2022 (performance) with SIASN's column
 names, value words and ``DD-MM-YYYY`` dates, and canonical files for the tables SIASN does not
-hold (units, competencies and assessments, the catalogue, offerings, enrolments, and an
-``employees.csv`` with only the digital access HR records beside SIASN). Imported with
-``asn-reco import --profile siasn FOLDER`` they give the same tables as the canonical files.
+hold (units, competencies and assessments, the catalogue, offerings, enrolments, the LMS
+progress checks, and an ``employees.csv`` with only the digital access HR records beside
+SIASN). Imported with ``asn-reco import --profile siasn FOLDER`` they give the same tables as
+the canonical files.
 """
 
 from __future__ import annotations

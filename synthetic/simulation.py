@@ -18,7 +18,9 @@ HABIT_MEMORY = 0.7
 class SimResult:
     """What the loop produced (indices into the people and programs frames)."""
 
-    enrollments: pd.DataFrame  # e, p, off, qi, date, status, jp_earned, post_test_score, ...
+    # e, p, off, qi, date, status, jp_earned, post_test_score, ... and the hidden outcome
+    # (also of trainings still running), post-test level and propensity at enrolment
+    enrollments: pd.DataFrame
     levels: np.ndarray  # (Q x N x C) int8: true levels at the start of each quarter
     propensity: pd.DataFrame  # e, qi, propensity
 
@@ -43,9 +45,11 @@ def _outcomes(rng: np.random.Generator, picks: pd.DataFrame, cast: Cast, offers:
     date = start - (1 + np.floor(rng.random(len(e)) * lead)).astype("timedelta64[D]")
     pending = offers["end_date"].to_numpy()[off] > window_end
     attend = cast.attend_delivery[p]
-    status = np.select([pending & picks["nominated"], pending, finish, show & attend, show],
-                       ["nominated", "registered", "completed", "attended", "dropped"],
-                       "no_show")
+    # The outcome is drawn for every enrolment; a training still running at the window end
+    # publishes none of it (nominated/registered) but keeps it as the hidden ``outcome``.
+    outcome = np.select([finish, show & attend, show], ["completed", "attended", "dropped"],
+                        "no_show")
+    status = np.where(pending, np.where(picks["nominated"], "nominated", "registered"), outcome)
     jp = cast.jp[p].astype(float)
     share = np.select([status == "completed", status == "attended", status == "dropped"],
                       [1.0, rng.uniform(0.5, 0.9, len(e)), rng.uniform(0.0, 0.5, len(e))], 0.0)
@@ -58,6 +62,9 @@ def _outcomes(rng: np.random.Generator, picks: pd.DataFrame, cast: Cast, offers:
         "source": np.where(picks["nominated"], "nominated", self_source),
         "benefit": benefit.astype(np.float32),
         "p_complete": (show_p * finish_p).astype(np.float32),
+        # Hidden, never published in ``enrollments``: what the progress checks follow.
+        "outcome": outcome, "score_level": score,
+        "propensity": t.sigmoid(prop_logit[e]).astype(np.float32),
     })
 
 

@@ -75,7 +75,9 @@ def generate(n_employees: int = 6000, years: int = 5, seed: int = 7,
     end_quarter = end_quarter or default_end_quarter()
     quarters = quarter_range(shift(end_quarter, -(4 * years - 1)), end_quarter)
     window_start, window_end = quarter_start(quarters[0]), quarter_end(quarters[-1])
-    rng = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8)]
+    # Streams by index (a child's draws do not depend on how many are spawned): new tables
+    # take a new stream at the end, so every other table's draws stay the same.
+    rng = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(9)]
 
     units = unit_table()
     people = build_population(rng[0], units, n_employees, window_start, window_end)
@@ -153,4 +155,4 @@ def generate(n_employees: int = 6000, years: int = 5, seed: int = 7,
     schedule = schedule.assign(qi=len(quarters))
     offerings = pd.concat([offerings, schedule], ignore_index=True)
     return assemble(rng[6], rng[7], people, units, comps, codes, required, programs, offerings,
-                    u, v, sim, quarters, params, seed)
+                    u, v, sim, quarters, params, seed, rng_progress=rng[8])
