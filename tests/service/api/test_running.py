@@ -97,9 +97,7 @@ def test_bad_days_are_refused_with_a_message(running_app, kit):
         assert "on" in r.text
 
 
-def test_importing_progress_checks_updates_the_list(running_app, kit, tmp_path):
-    from service.ingest.importer import import_paths
-
+def test_importing_progress_checks_updates_the_list(running_app, kit):
     before = _get(running_app, kit, "run_analyst", limit=5000)
     target = next(r for r in before["enrolments"] if "not handed in" in r["factors_en"])
     checks = running_app["checks"]
@@ -108,13 +106,11 @@ def test_importing_progress_checks_updates_the_list(running_app, kit, tmp_path):
     missed = mine[~mine["submitted"].astype(bool)]
     assert len(missed)
     fixed = missed.assign(submitted=True, score=95.0, submitted_on=missed["check_date"])
-    folder = tmp_path / "lms"
-    folder.mkdir()
-    fixed.to_csv(folder / "progress_checks.csv", index=False)
-    assert import_paths([folder], running_app["engine"]).ok
-    server = running_app["client"].app.state.services.server
-    server.data_changed()
-    assert server.wait_idle(120)
+    client = running_app["client"]
+    r = client.post("/api/v1/imports", headers=kit.login(client, "real_admin"), files=[(
+        "files", ("progress_checks.csv", fixed.to_csv(index=False).encode()))])
+    assert r.status_code == 200 and r.json()["ok"], r.text
+    assert client.app.state.services.server.wait_idle(120)
     after = _get(running_app, kit, "run_analyst", limit=5000)
     now = next(r for r in after["enrolments"] if r["employee_id"] == target["employee_id"]
                and r["offering_id"] == target["offering_id"])

@@ -176,3 +176,22 @@ def test_admin_sees_risk_groups_and_the_model_page(page, web_kit, web_world):
     assert page.locator("#model-version").inner_text() == str(web_world["version"])
     assert page.get_by_role("button", name="Kembalikan versi sebelumnya").is_visible()
     shot(page, web_kit, "model")
+
+
+def test_a_unit_head_sees_who_is_slipping_in_their_units_running_trainings(page, web_kit,
+                                                                           web_world):
+    log_in(page, "head_a", web_kit.PASSWORD)
+    nav = page.get_by_role("navigation", name="Menu utama")
+    nav.get_by_role("link", name="Pelatihan berjalan").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Pelatihan berjalan")
+    rows = page.locator("#running-list tbody tr")
+    assert rows.count() >= 1
+    for i in range(rows.count()):
+        cells = rows.nth(i).locator("td")
+        assert cells.nth(1).inner_text() == web_world["unit_a"]
+        assert re.fullmatch(r"\d{1,3}%", cells.nth(3).inner_text())
+        assert "tugas" in cells.nth(5).inner_text()
+    shot(page, web_kit, "running-trainings")
+    # The person's profile is one click away.
+    rows.first.locator("td").first.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/ui/employees/"))
