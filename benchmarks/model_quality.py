@@ -1,5 +1,6 @@
 """Recommender and engagement on the synthetic Binjai: quality against baselines and the oracle
-on held-out quarters, training time, and the time to rank every employee.
+on held-out quarters (P(complete) also at each checkpoint of the training, from the progress
+checks), training time, and the time to rank every employee.
 
 Time-split: for each test quarter Q the model learns only from the quarters before Q and is judged
 on Q's observed completions (ranking) and enrollments (engagement). The oracle ranks by the hidden
@@ -104,6 +105,9 @@ def _print(result: dict) -> None:
                       f"Brier {m['brier']:.3f} ECE {m['ece']:.3f} (n={m['n']})")
             else:
                 print(f"{part:10s} {m.get('note', '')}")
+        for horizon, m in e.get("checkpoints", {}).items():
+            print(f"checkpoint {horizon:8s} ROC-AUC {m['roc_auc']:.3f} Brier {m['brier']:.3f} "
+                  f"ECE {m['ece']:.3f} (n={m['n']})")
     t = result["timing"]
     print(f"\nfit on all history: {t['fit_seconds']} s; rank {t['people_ranked']} people with "
           f"reasons: {t['rank_all_seconds']} s on one thread, {t['rank_all_seconds_all_cores']} s "
