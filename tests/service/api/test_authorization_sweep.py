@@ -131,6 +131,7 @@ RECIPES: dict[tuple[str, str], list[dict]] = {
     ("POST", f"{API}/model/rollback"): [{}],
     ("GET", f"{API}/audit"): [{}],
     ("GET", f"{API}/risk-groups"): [{}],
+    ("GET", f"{API}/running-enrolments"): [{}, {"params": {"unit": "{unit}"}}],
     ("POST", f"{API}/plans"): [{"json": {"budget_idr": 1000}}],
     ("GET", f"{API}/plans"): [{}],
     ("GET", f"{API}/plans/{{plan_id}}"): [{}],
@@ -155,6 +156,7 @@ RECIPES: dict[tuple[str, str], list[dict]] = {
     ("GET", f"{UI}/units/{{unit}}/export"): [{"params": {"format": "csv"}},
                                              {"params": {"format": "xlsx"}}],
     ("GET", f"{UI}/risk-groups"): [{}],
+    ("GET", f"{UI}/running"): [{}],
     ("GET", f"{UI}/plans"): [{}],
     ("POST", f"{UI}/plans"): [_csrf(budget_idr="1000")],
     ("GET", f"{UI}/plans/{{plan_id}}"): [{}],
@@ -553,6 +555,12 @@ def test_lists_exports_and_plans_hold_only_the_heads_unit(sweep):
     risk = head.get(f"{API}/risk-groups").json()
     assert risk["unit"] == sweep["unit_a"]
     assert not id_pattern.findall(json.dumps(risk))
+    # Running trainings: only A's people (tests/service/api/test_running.py shows the list is
+    # not empty on a world with running trainings in the head's unit).
+    for path in (f"{API}/running-enrolments", f"{UI}/running"):
+        r = head.get(path)
+        assert r.status_code == 200, (path, r.status_code, r.text[:200])
+        assert set(id_pattern.findall(body_text(r))) <= own_ids, path
 
 
 @pytest.mark.parametrize("role", ["analyst", "unit_head"])
