@@ -107,11 +107,12 @@ class _Calibrated:
         order = order[np.random.default_rng(self.seed).permutation(len(order))]
         groups = self._enrolments(examples)
         xa, y, learn = xa[order], y[order], learn[order]
+        groups = None if groups is None else groups[order]
         if latest is None:
             # One model fitted on all examples, calibrated on cross-fitted predictions: a third
             # of the scoring cost of an ensemble of three, with the same calibration data.
             self.estimator_ = CalibratedClassifierCV(base, method="isotonic",
-                                                     cv=self._folds(xa, y, None if groups is None else groups[order]),
+                                                     cv=self._folds(xa, y, groups),
                                                      ensemble=False).fit(xa, y)
             self.calibrated_on_ = "crossfit"
         else:

@@ -87,7 +87,7 @@ class Recommender:
                                            learning_rate=cfg.engagement_learning_rate,
                                            seed=cfg.seed,
                                            calibration=cfg.engagement_calibration).fit(engagement)
-        self.checkpoint_ = self._fit_checkpoints(frames, as_of, quarters, eng_ex)
+        self.checkpoint_, n_checkpoint = self._fit_checkpoints(frames, as_of, quarters, eng_ex)
         self.duty_ = DutyModel(seed=cfg.seed).fit(duty)
         self.expected_jp_ = ExpectedJPModel(seed=cfg.seed).fit(duty)
         if progress:
@@ -98,7 +98,7 @@ class Recommender:
         self.format_ = MODEL_FORMAT
         self.train_quarters_ = quarters
         self.n_examples_ = {"ranking": len(ranking), "engagement": len(engagement), "duty": len(duty),
-                            "checkpoints": self.n_checkpoint_examples_}
+                            "checkpoints": n_checkpoint}
         self.label_rates_ = {"enrolled": float(ranking["enrolled"].mean()),
                              "completed": float(engagement["completed"].mean()),
                              "reached_duty": float(duty["reached"].mean())}
@@ -108,25 +108,25 @@ class Recommender:
         return self
 
     def _fit_checkpoints(self, frames, as_of: str, quarters: list[str],
-                         engagement: list[pd.DataFrame]) -> CheckpointModel | None:
+                         engagement: list[pd.DataFrame]) -> tuple[CheckpointModel | None, int]:
         """P(completes) as of any checkpoint of a running training (``model.checkpoints``),
         from the training quarters' enrolments stacked at ``HORIZONS`` with the progress checks
-        dated before ``as_of``; None when the data has no progress checks (or too few)."""
-        self.n_checkpoint_examples_ = 0
+        dated before ``as_of``, and its number of examples; (None, 0) when the data has no
+        progress checks (or too few)."""
         checks = frames["progress_checks"]
         checks = checks[pd.to_datetime(checks["check_date"]) < pd.Timestamp(qt.quarter_start(as_of))]
         if checks.empty:
-            return None
+            return None, 0
         starts = offering_starts(frames)
         rows = pd.concat([stack_checkpoints(with_offerings(ex, frames, t), checks, starts, HORIZONS)
                           for ex, t in zip(engagement, quarters) if len(ex)], ignore_index=True)
         if rows.empty or rows["completed"].nunique() < 2:
-            return None
-        self.n_checkpoint_examples_ = len(rows)
+            return None, 0
         cfg = self.config
-        return CheckpointModel(max_iter=cfg.checkpoint_max_iter,
-                               learning_rate=cfg.engagement_learning_rate, seed=cfg.seed,
-                               calibration=cfg.engagement_calibration).fit(rows)
+        model = CheckpointModel(max_iter=cfg.checkpoint_max_iter,
+                                learning_rate=cfg.engagement_learning_rate, seed=cfg.seed,
+                                calibration=cfg.engagement_calibration).fit(rows)
+        return model, len(rows)
 
     # ------------------------------------------------------------------------------ scoring
     def context(self, frames: dict[str, pd.DataFrame], as_of: str | None = None) -> Context:

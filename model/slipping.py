@@ -41,6 +41,10 @@ OUTPUT = [PERSON, "program_id", "offering_id", "quarter", "risk", "risk_before",
           "action_en"]
 
 
+class NoCheckpointEngine(ValueError):
+    """The model was trained without progress checks, so it cannot score running trainings."""
+
+
 def _known(value) -> bool:
     return value is not None and not pd.isna(value)
 
@@ -178,12 +182,12 @@ def score_running(recommender, frames, day: pd.Timestamp,
     The rows are the enrolments as known at the start (``enrolment_rows.quarter_rows``, no
     outcome read) plus the progress checks due by ``day``; the risk before is as of the
     milestone before the latest one (or the day before the start when at most one was due).
-    Raises ``ValueError`` when the recommender has no checkpoint engine (no progress checks in
-    its training data).
+    Raises ``NoCheckpointEngine`` when the recommender has no checkpoint engine (no progress
+    checks in its training data).
     """
     engine = getattr(recommender, "checkpoint_", None)
     if engine is None:
-        raise ValueError("this model has no checkpoint engine: its training data had no "
+        raise NoCheckpointEngine("this model has no checkpoint engine: its training data had no "
                          "progress checks (import them, then retrain)")
     f = conform(frames)
     day = pd.Timestamp(day).normalize()

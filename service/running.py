@@ -30,21 +30,25 @@ def analyse(recommender, frames, day: pd.Timestamp | None = None,
 
 
 class RunningCache:
-    """The analyses of the latest key (model version, data version, ...) by requested day."""
+    """The analyses of the latest key (model version, data version, ...) by requested day
+    (``None``: the default day), the ``MAX_DAYS`` most recently computed."""
+
+    MAX_DAYS = 8
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._key: Hashable | None = None
-        self._by_day: dict = {}
+        self._by_day: dict[str | None, RunningAnalysis] = {}
 
-    def get(self, key: Hashable, day, compute: Callable[[], RunningAnalysis]) -> RunningAnalysis:
+    def get(self, key: Hashable, day: str | None,
+            compute: Callable[[], RunningAnalysis]) -> RunningAnalysis:
         with self._lock:
             if key != self._key:
                 self._key, self._by_day = key, {}
             if day not in self._by_day:
+                if len(self._by_day) >= self.MAX_DAYS:
+                    self._by_day.pop(next(iter(self._by_day)))
                 self._by_day[day] = compute()
-                if day is None:  # the default day is also found under its date
-                    self._by_day[self._by_day[None].day] = self._by_day[None]
             return self._by_day[day]
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Annotated, Any
 
+import pandas as pd
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from model.slipping import NoCheckpointEngine
 from model.suppression import DEFAULT_THRESHOLD
 from service import audit
 from service.api import people
@@ -61,12 +62,13 @@ class RunningEnrolments(BaseModel):
     unit: str | None
     threshold: int
     total: int
+    slipping: int
     enrolments: list[RunningEnrolment]
     offerings: list[RunningOffering]
 
 
 def _num(value: Any) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+    return None if pd.isna(value) else float(value)
 
 
 def computation(services: Any, serving: Any, on: dt.date | None) -> RunningAnalysis:
@@ -78,7 +80,7 @@ def computation(services: Any, serving: Any, on: dt.date | None) -> RunningAnaly
         frames = load_model_frames(services.engine, services.pseudonym_key)
         try:
             return analyse(serving.recommender, frames, day, DEFAULT_THRESHOLD)
-        except ValueError as err:
+        except NoCheckpointEngine as err:
             raise ApiError(409, str(err)) from err
 
     return cache.get(key, day, compute)
@@ -115,8 +117,7 @@ def running_enrolments(
             program_id=str(r["program_id"]), offering_id=str(r["offering_id"]),
             risk=float(r["risk"]), risk_before=_num(r["risk_before"]), change=_num(r["change"]),
             checks_due=int(_num(r["checks_due"]) or 0),
-            last_check=None if r["last_check"] is None or r["last_check"] != r["last_check"]
-            else r["last_check"],
+            last_check=None if pd.isna(r["last_check"]) else r["last_check"],
             factors_id=r["factors_id"], factors_en=r["factors_en"], action_id=r["action_id"],
             action_en=r["action_en"]))
     with services.engine.begin() as conn:
@@ -126,5 +127,6 @@ def running_enrolments(
     scope = None if user.all_units else user.unit
     return RunningEnrolments(
         model_version=serving.version, on=analysis.day.date(), unit=unit or scope,
-        threshold=DEFAULT_THRESHOLD, total=len(rows), enrolments=out,
+        threshold=DEFAULT_THRESHOLD, total=len(rows), slipping=int((rows["change"] > 0).sum()),
+        enrolments=out,
         offerings=[RunningOffering(**o) for o in summary(rows, DEFAULT_THRESHOLD)])

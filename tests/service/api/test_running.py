@@ -52,6 +52,7 @@ def test_enrolments_under_way_ranked_by_risk_with_progress_words_and_actions(run
     body = _get(running_app, kit, "run_analyst", limit=5000)
     rows = body["enrolments"]
     assert body["total"] == len(rows) > 0
+    assert body["slipping"] == sum(r["change"] is not None and r["change"] > 0 for r in rows)
     risks = [r["risk"] for r in rows]
     assert risks == sorted(risks, reverse=True)
     assert all(0 <= r <= 1 for r in risks)
