@@ -119,6 +119,11 @@ TRAINING_RECORD_SOURCES = ("siasn_kursus", "siasn_diklat", "lms", "manual")
 # "unmatched" (no clear match).
 TRAINING_MATCH_STATUSES = ("auto", "confirmed", "rejected", "unmatched")
 DECISIONS = ("accepted", "rejected")
+# Why HR rejected a suggestion (the short fixed list; a free-text note goes beside it). The
+# first two say the program does not fit the person, so the next training learns a negative
+# from them; the others say nothing about fit (see ``model.decision_labels``).
+REJECT_REASONS = ("not_relevant", "already_competent", "already_planned", "scheduling", "budget",
+                  "other")
 
 UNIT_SECTORS = (
     "general_administration", "health", "education", "population_administration",

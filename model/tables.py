@@ -207,6 +207,7 @@ DECISIONS = Table(
         _c("program_id", required=True),
         _c("offering_id"),
         _c("decision", required=True, choices=g.DECISIONS),
+        _c("reason_code", choices=g.REJECT_REASONS, doc="why a suggestion was rejected"),
         _c("reason"),
         _c("decided_by"),
         _c("decided_at", "date"),

@@ -82,7 +82,7 @@ ALIASES: dict[str, dict[str, str]] = {
     },
     "decisions": {
         "NIP": "employee_id", "Kode Pelatihan": "program_id", "Kode Angkatan": "offering_id",
-        "Keputusan": "decision", "Alasan": "reason", "Diputuskan Oleh": "decided_by",
+        "Keputusan": "decision", "Kode Alasan": "reason_code", "Alasan": "reason", "Diputuskan Oleh": "decided_by",
         "Tanggal Keputusan": "decided_at", "Versi Model": "model_version",
     },
 }

@@ -148,3 +148,24 @@ lms_statements = sa.Table(
     sa.Column("offering_id", sa.Text, nullable=True),
     sa.Column("milestone", sa.Text, nullable=True),
 )
+
+# The exposure log (``service.exposure``): every suggestion list shown, one row per item, so
+# that the next evaluation knows what HR saw and can correct for the model's own influence.
+# Pseudonymous (the person key, never a NIP or name); kept for ``ASN_EXPOSURE_RETENTION_DAYS``.
+impressions = sa.Table(
+    "impressions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("shown_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("list_id", sa.String(32), nullable=False, index=True),
+    sa.Column("person_key", sa.String(32), nullable=False, index=True),
+    sa.Column("program_id", sa.Text, nullable=False),
+    sa.Column("rank", sa.Integer, nullable=False),
+    sa.Column("score", sa.Float, nullable=True),
+    sa.Column("model_version", sa.String(64), nullable=True),
+    sa.Column("surface", sa.String(16), nullable=False),
+    sa.Column("client", sa.String(64), nullable=True),
+    sa.Column("explored", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("propensity", sa.Float, nullable=True),
+    comment="suggestions shown (exposure log); person_key is the pseudonym, never a NIP",
+)

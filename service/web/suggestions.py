@@ -59,7 +59,7 @@ def decisions_of(conn: sa.Connection, employee_id: str) -> dict:
     """program_id -> the latest decision on it for this employee (decision dates are days:
     decisions of one day are ordered by their audit rows)."""
     rows = conn.execute(sa.select(DEC.c.decision_id, DEC.c.program_id, DEC.c.decision,
-                                  DEC.c.decided_by, DEC.c.decided_at)
+                                  DEC.c.reason_code, DEC.c.decided_by, DEC.c.decided_at)
                         .where(DEC.c.employee_id == employee_id)).mappings().all()
     order = _recorded_order(conn, employee_id)
     latest = sorted(rows, key=lambda r: (r["decided_at"] or dt.date.min,

@@ -50,8 +50,8 @@ def decide(body: DecisionCreate, user: CurrentUser, services: ServicesDep) -> De
                 raise ApiError(422, f"offering {body.offering_id!r} is not of program {body.program_id!r}")
         conn.execute(DEC.insert().values(
             decision_id=decision_id, employee_id=body.employee_id, program_id=body.program_id,
-            offering_id=body.offering_id, decision=body.decision, reason=body.reason,
-            decided_by=user.username, decided_at=today, model_version=version))
+            offering_id=body.offering_id, decision=body.decision, reason_code=body.reason_code,
+            reason=body.reason, decided_by=user.username, decided_at=today, model_version=version))
         if body.decision == "accepted" and body.offering_id is not None:
             exists = conn.execute(sa.select(ENR.c.id).where(
                 ENR.c.employee_id == body.employee_id, ENR.c.program_id == body.program_id,
@@ -65,11 +65,13 @@ def decide(body: DecisionCreate, user: CurrentUser, services: ServicesDep) -> De
         audit.record(conn, user.username, "decision", "employee", body.employee_id,
                      {"decision_id": decision_id, "program_id": body.program_id,
                       "offering_id": body.offering_id, "decision": body.decision,
-                      "model_version": version, "enrollment_id": enrollment_id})
+                      "reason_code": body.reason_code, "model_version": version,
+                      "enrollment_id": enrollment_id})
     services.server.data_changed()
     return DecisionPublic(decision_id=decision_id, employee_id=body.employee_id,
                           program_id=body.program_id, offering_id=body.offering_id,
-                          decision=body.decision, reason=body.reason, decided_by=user.username,
+                          decision=body.decision, reason_code=body.reason_code,
+                          reason=body.reason, decided_by=user.username,
                           decided_at=today, model_version=version, enrollment_id=enrollment_id)
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
+
+from model.glossary import REJECT_REASONS
 
 Status = Literal["nominated", "registered", "attended", "completed", "dropped", "no_show"]
+ReasonCode = Literal[REJECT_REASONS]  # type: ignore[valid-type]
 
 
 class DecisionCreate(BaseModel):
@@ -15,7 +18,19 @@ class DecisionCreate(BaseModel):
     program_id: str = Field(min_length=1, max_length=64)
     offering_id: str | None = Field(default=None, max_length=64)
     decision: Literal["accepted", "rejected"]
-    reason: str | None = Field(default=None, max_length=1000)
+    reason_code: ReasonCode | None = Field(
+        default=None, description="why it was rejected: not_relevant and already_competent teach "
+        "the next model that the program does not fit the person; the others do not; "
+        "a rejection without one is recorded as other")
+    reason: str | None = Field(default=None, max_length=1000, description="free-text note")
+
+    @model_validator(mode="after")
+    def _reason_code_on_reject(self) -> "DecisionCreate":
+        if self.decision == "accepted" and self.reason_code is not None:
+            raise ValueError("reason_code is for rejections; leave it out when accepting")
+        if self.decision == "rejected" and self.reason_code is None:
+            self.reason_code = "other"
+        return self
 
 
 class DecisionPublic(BaseModel):
@@ -24,6 +39,7 @@ class DecisionPublic(BaseModel):
     program_id: str
     offering_id: str | None
     decision: str
+    reason_code: str | None
     reason: str | None
     decided_by: str
     decided_at: dt.date

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
+from model.glossary import REJECT_REASONS
 from service.api.deps import ServicesDep
 from service.api.errors import ApiError
 from service.auth.roles import EDITORS
@@ -85,7 +86,8 @@ def profile(request: Request, employee_id: EmployeeId, user: WebUser, services: 
                  if user.role in EDITORS and person.training_records else [])
     return render(request, "profile.html", user, person=person, ranked=ranked, engaged=engaged,
                   offers=offers, decided=decided, gap_chart=gap_chart(lang, person.competency_gaps),
-                  catalogue=catalogue, notice=notice if notice in NOTICES else None)
+                  catalogue=catalogue, reject_reasons=REJECT_REASONS,
+                  notice=notice if notice in NOTICES else None)
 
 
 @router.post("/{employee_id}/decisions", dependencies=[Csrf])
@@ -93,11 +95,14 @@ def decide(employee_id: EmployeeId, user: WebUser, services: ServicesDep,
            program_id: Annotated[str, Form(min_length=1, max_length=64)],
            decision: Annotated[Literal["accepted", "rejected"], Form()],
            offering_id: Annotated[str, Form(max_length=64)] = "",
+           reason_code: Annotated[str, Form(max_length=32)] = "",
            reason: Annotated[str, Form(max_length=1000)] = ""):
-    """Record an accept/reject with the API's decision code, then back to the profile."""
+    """Record an accept/reject with the API's decision code, then back to the profile. A
+    reason code chosen before pressing Accept is not a reason for accepting: it is dropped."""
     try:
         body = DecisionCreate(employee_id=employee_id, program_id=program_id,
                               offering_id=offering_id or None, decision=decision,
+                              reason_code=(reason_code or None) if decision == "rejected" else None,
                               reason=reason.strip() or None)
     except ValidationError:
         raise WebError(422, "decision.invalid") from None

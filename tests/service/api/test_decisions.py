@@ -42,6 +42,30 @@ def test_rejection_creates_no_enrollment(client, headers, kit):
     assert r.status_code == 201 and r.json()["enrollment_id"] is None
 
 
+def test_a_rejection_keeps_its_reason_code_and_one_without_is_other(client, headers, kit,
+                                                                    api_world):
+    base = {"employee_id": kit.RUDI, "program_id": "P004", "decision": "rejected"}
+    coded = client.post("/api/v1/decisions", json={**base, "reason_code": "not_relevant",
+                                                   "reason": "tugasnya lain"},
+                        headers=headers["analyst"])
+    plain = client.post("/api/v1/decisions", json=base, headers=headers["analyst"])
+    assert coded.status_code == plain.status_code == 201
+    assert coded.json()["reason_code"] == "not_relevant" and plain.json()["reason_code"] == "other"
+    with api_world["engine"].connect() as conn:
+        stored = conn.execute(sa.select(DEC.c.reason_code).where(
+            DEC.c.decision_id == coded.json()["decision_id"])).scalar_one()
+        logged = conn.execute(sa.select(audit_log.c.detail).where(audit_log.c.action == "decision")
+                              .order_by(audit_log.c.id.desc())).scalars().first()
+    assert stored == "not_relevant" and '"reason_code": "other"' in logged
+    unknown = client.post("/api/v1/decisions", json={**base, "reason_code": "too_far"},
+                          headers=headers["analyst"])
+    assert unknown.status_code == 422
+    accepted = client.post("/api/v1/decisions",
+                           json={**base, "decision": "accepted", "reason_code": "budget"},
+                           headers=headers["analyst"])
+    assert accepted.status_code == 422 and "reason_code is for rejections" in accepted.text
+
+
 def test_bad_decisions(client, headers, kit):
     base = {"employee_id": kit.BUDI, "program_id": "P001", "decision": "accepted"}
     assert client.post("/api/v1/decisions", json=base, headers=headers["head"]).status_code == 404

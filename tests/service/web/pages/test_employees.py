@@ -65,7 +65,24 @@ def test_reject_is_recorded_and_an_unknown_program_is_a_clear_notice(sessions, w
     rows = [d for d in decisions_of(web_world["engine"], web_world["person_a"])
             if d["program_id"] == program and d["decision"] == "rejected"]
     assert rows and rows[-1]["reason"] == "sudah ikut tahun lalu"
+    assert rows[-1]["reason_code"] == "other"
     assert "Ditolak oleh web_analyst" in client.get(answer.headers["location"]).text
+    # The reason list is on the form; the chosen reason is stored and shown beside the decision.
+    assert 'name="reason_code"' in page and "Tidak relevan dengan jabatan" in page
+    coded = client.post(url, data={"program_id": program, "decision": "rejected",
+                                   "reason_code": "not_relevant", "csrf_token": token})
+    assert coded.status_code == 303
+    latest = [d for d in decisions_of(web_world["engine"], web_world["person_a"])
+              if d["program_id"] == program][-1]
+    assert latest["reason_code"] == "not_relevant"
+    assert "Ditolak oleh web_analyst" in (shown := client.get(coded.headers["location"]).text)
+    assert "· Tidak relevan dengan jabatan" in shown
+    # A reason chosen before pressing Accept is not a reason for accepting.
+    kept = client.post(url, data={"program_id": program, "decision": "accepted",
+                                  "reason_code": "budget", "csrf_token": token})
+    assert "notice=decision.accepted" in kept.headers["location"]
+    assert [d for d in decisions_of(web_world["engine"], web_world["person_a"])
+            if d["program_id"] == program][-1]["reason_code"] is None
     unknown = client.post(url, data={"program_id": "NO-SUCH", "decision": "accepted",
                                      "csrf_token": token})
     assert "notice=decision.not_found" in unknown.headers["location"]
