@@ -21,6 +21,7 @@ from service.api.routes import plans as plan_routes
 from service.api.settings import ApiSettings, get_api_settings
 from service.auth.rate_limit import LoginRateLimiter
 from service.auth.tokens import secret_from_file
+from service.exposure import ExposureLog
 from service.model_inputs import load_model_frames
 from service.model_serving import ModelServer
 from service.model_source import ModelSource, RegistrySource
@@ -53,7 +54,11 @@ def build_services(engine: sa.Engine | None = None, source: ModelSource | None =
                          rebuild_delay=api.context_rebuild_delay, precompute_k=api.precompute_k)
     limiter = LoginRateLimiter(api.login_max_failures, api.login_max_per_client,
                                api.login_window_seconds)
-    return Services(engine, server, key, secret_from_file("jwt_secret"), limiter, api)
+    exposure = ExposureLog(engine, key, batch_rows=api.exposure_batch_rows,
+                           max_rows=api.exposure_max_rows,
+                           flush_seconds=api.exposure_flush_seconds,
+                           retention_days=api.exposure_retention_days)
+    return Services(engine, server, key, secret_from_file("jwt_secret"), limiter, api, exposure)
 
 
 def create_app(engine: sa.Engine | None = None, source: ModelSource | None = None,
@@ -65,6 +70,7 @@ def create_app(engine: sa.Engine | None = None, source: ModelSource | None = Non
     async def lifespan(app: FastAPI):
         services = await anyio.to_thread.run_sync(build_services, engine, source, api)
         await anyio.to_thread.run_sync(services.server.start)
+        services.exposure.start()
         app.state.services = services
         stop_precompute = threading.Event()
         risk_groups.start_precompute(services, stop_precompute)
@@ -73,6 +79,7 @@ def create_app(engine: sa.Engine | None = None, source: ModelSource | None = Non
         finally:
             stop_precompute.set()
             await anyio.to_thread.run_sync(services.server.stop)
+            await anyio.to_thread.run_sync(services.exposure.stop)
             app.state.services = None
 
     app = FastAPI(title="asn-reco", version="1",

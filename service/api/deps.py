@@ -15,6 +15,7 @@ from service.auth import tokens
 from service.auth.rate_limit import LoginRateLimiter
 from service.auth.roles import ADMIN, EDITORS, Principal
 from service.auth.users import find_user
+from service.exposure import ExposureLog
 from service.model_serving import ModelServer, Serving
 
 
@@ -33,6 +34,7 @@ class Services:
     jwt_secret: str
     limiter: LoginRateLimiter
     settings: ApiSettings
+    exposure: ExposureLog
 
 
 def get_services(request: Request) -> Services:

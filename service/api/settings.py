@@ -25,6 +25,13 @@ class ApiSettings(BaseSettings):
     login_window_seconds: float = Field(default=300.0, gt=0)
     batch_max_persons: int = Field(default=5000, gt=0)
     retry_after_seconds: int = Field(default=5, gt=0)
+    exposure_flush_seconds: float = Field(default=5.0, gt=0,
+                                          description="how often shown suggestions are written")
+    exposure_batch_rows: int = Field(default=500, gt=0, description="write sooner at this many")
+    exposure_max_rows: int = Field(default=200_000, gt=0,
+                                   description="impressions waiting at most; older ones dropped")
+    exposure_retention_days: int = Field(default=400, gt=0,
+                                         description="impressions older than this are deleted")
     precompute_k: int = Field(default=10, ge=0, le=50,
                               description="top-k ranked for everyone ahead of requests (0: off)")
 

@@ -12,10 +12,13 @@ from fastapi.responses import Response
 from model.quarters import parse_quarter
 from service import audit
 from service.api import people, scoring
-from service.api.deps import CurrentUser, ServicesDep, ServingDep
+from service.api.deps import CurrentUser, Services, ServicesDep, ServingDep
 from service.api.errors import ApiError
 from service.api.routes.employees import EmployeeId
 from service.api.schemas.recommendations import BatchRecommendations, EmployeeRecommendations
+from service.auth.roles import Principal
+from service.exposure import Shown
+from service.model_serving import Serving
 
 router = APIRouter(tags=["recommendations"])
 K = Annotated[int, Query(ge=1, le=50, description="how many programs per employee")]
@@ -42,6 +45,22 @@ def for_employee(employee_id: EmployeeId, user: CurrentUser, services: ServicesD
                  serving: ServingDep, k: K = 10, form: Form = None, max_cost: MaxCost = None,
                  quarter: Quarter = None) -> EmployeeRecommendations:
     """Ranked programs with score, P(complete) and reasons (Indonesian and English)."""
+    return recommend_for(employee_id, user, services, serving, k=k, form=form,
+                         max_cost=max_cost, quarter=quarter, surface="api")
+
+
+def _log_shown(services: Services, user: Principal, serving: Serving,
+               result: list[EmployeeRecommendations], surface: str) -> None:
+    services.exposure.shown(
+        [Shown(r.employee_id, [(i.program_id, i.score, False) for i in r.items]) for r in result],
+        surface=surface, client=user.username, model_version=serving.version)
+
+
+def recommend_for(employee_id: str, user: Principal, services: Services, serving: Serving, *,
+                  k: int, form: str | None,
+                  max_cost: float | None, quarter: str | None,
+                  surface: str) -> EmployeeRecommendations:
+    """One employee's suggestions as shown on ``surface`` (audited and logged as impressions)."""
     quarter = _quarter(quarter)
     with services.engine.connect() as conn:
         row = people.visible_employee(conn, user, employee_id)
@@ -50,6 +69,7 @@ def for_employee(employee_id: EmployeeId, user: CurrentUser, services: ServicesD
     with services.engine.begin() as conn:
         audit.record(conn, user.username, "recommendations_view", "employee", employee_id,
                      {"model_version": serving.version, "k": k})
+    _log_shown(services, user, serving, [result], surface)
     return result
 
 
@@ -81,6 +101,7 @@ def batch(user: CurrentUser, services: ServicesDep, serving: ServingDep,
         audit.record_many(conn, user.username, "recommendations_export", "employee",
                           [r["employee_id"] for r in rows],
                           {"model_version": serving.version, "format": format, "unit": unit})
+    _log_shown(services, user, serving, result, "api" if format == "json" else "export")
     if format == "json":
         return BatchRecommendations(model_version=serving.version, as_of=serving.as_of,
                                     employees=result)

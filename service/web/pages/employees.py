@@ -70,8 +70,9 @@ def profile(request: Request, employee_id: EmployeeId, user: WebUser, services: 
     state = services.server.state
     ranked = engaged = None
     if state is not None:
-        ranked = recommendations.for_employee(employee_id, user, services, state, k=10,
-                                              form=None, max_cost=None, quarter=None)
+        ranked = recommendations.recommend_for(employee_id, user, services, state, k=10,
+                                               form=None, max_cost=None, quarter=None,
+                                               surface="page")
         try:
             engaged = engagement.for_employee(employee_id, user, services, state, factors=False)
         except ApiError as exc:

@@ -4,6 +4,10 @@ import io
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
+
+from service.pseudonym import person_key
+from service.storage.schema import impressions
 
 
 def test_one_employee(client, headers, kit):
@@ -16,6 +20,30 @@ def test_one_employee(client, headers, kit):
     assert all(items[n]["score"] >= items[n + 1]["score"] for n in range(2))
     assert items[0]["reasons_id"] and items[0]["reasons_en"] and 0 <= items[0]["p_complete"] <= 1
     assert body["employee_id"] == kit.SITI and body["name"] == "Siti Aminah"
+
+
+def test_every_list_shown_is_logged_as_impressions_without_the_nip(client, headers, kit,
+                                                                    api_world):
+    services = client.app.state.services
+    services.exposure.flush()
+    with api_world["engine"].connect() as conn:
+        seen = conn.execute(sa.select(sa.func.max(impressions.c.id))).scalar() or 0
+    one = client.get(f"/api/v1/employees/{kit.SITI}/recommendations", params={"k": 3},
+                     headers=headers["head"]).json()
+    client.get("/api/v1/recommendations", params={"k": 2, "format": "csv"},
+               headers=headers["head"])
+    services.exposure.flush()
+    with api_world["engine"].connect() as conn:
+        rows = conn.execute(sa.select(impressions).where(impressions.c.id > seen)
+                            .order_by(impressions.c.id)).mappings().all()
+    shown = [r for r in rows if r["surface"] == "api"]
+    assert [(r["program_id"], r["rank"]) for r in shown] == [
+        (i["program_id"], i["rank"]) for i in one["items"]]
+    assert {r["person_key"] for r in shown} == {person_key(kit.SITI, services.pseudonym_key)}
+    assert {(r["client"], r["model_version"]) for r in rows} == {("head_health", "1")}
+    exported = [r for r in rows if r["surface"] == "export"]
+    assert exported and {r["rank"] for r in exported} == {1, 2}
+    assert not [r for r in rows if kit.SITI in " ".join(str(v) for v in r.values())]
 
 
 def test_filters_are_passed_to_the_model(client, headers, kit):

@@ -4,7 +4,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from service.storage.schema import CANONICAL
+from service.storage.schema import CANONICAL, impressions
 
 pytestmark = pytest.mark.slow
 DEC = CANONICAL["decisions"]
@@ -30,6 +30,22 @@ def test_profile_shows_gaps_history_and_ranked_suggestions_with_reasons(sessions
     assert page.count('class="suggestion"') >= 3
     assert '<ul class="reasons"><li>' in page and "Kesenjangan kompetensi" in page
     assert 'role="img"' in page and "Riwayat pelatihan" in page
+
+
+def test_the_profile_logs_the_suggestions_it_shows_as_page_impressions(sessions, web_world,
+                                                                       live_server):
+    exposure = live_server["app"].state.services.exposure
+    exposure.flush()
+    with web_world["engine"].connect() as conn:
+        seen = conn.execute(sa.select(sa.func.max(impressions.c.id))).scalar() or 0
+    page = sessions["analyst"].get(f"/ui/employees/{web_world['person_a']}").text
+    exposure.flush()
+    with web_world["engine"].connect() as conn:
+        rows = conn.execute(sa.select(impressions).where(impressions.c.id > seen)
+                            .order_by(impressions.c.id)).mappings().all()
+    assert rows and {(r["surface"], r["client"]) for r in rows} == {("page", "web_analyst")}
+    assert len(rows) == page.count('class="suggestion"')
+    assert [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
 
 
 def test_a_unit_head_gets_404_for_another_units_employee(sessions, web_world):
