@@ -1,10 +1,12 @@
 """Recommender and engagement on the synthetic Binjai: quality against baselines and the oracle
 on held-out quarters (P(complete) also at each checkpoint of the training, from the progress
-checks), training time, and the time to rank every employee.
+checks), the model with and without HR's decisions, training time, and the time to rank every
+employee.
 
 Time-split: for each test quarter Q the model learns only from the quarters before Q and is judged
 on Q's observed completions (ranking) and enrollments (engagement). The oracle ranks by the hidden
-true benefit x P(complete) and is judged on the same outcomes. Timing ratios are against the
+true benefit x P(complete) and is judged on the same outcomes; "true NDCG@10" judges every
+ranking on that hidden score of all the same people's candidates. Timing ratios are against the
 most-popular baseline scored on the same candidates in the same run.
 
 Run: ``python -m benchmarks.model_quality [--employees 6000 --years 5 --quarters 2025Q4 2026Q3]``
@@ -31,11 +33,14 @@ def _world(employees: int, years: int, seed: int):
 def run(employees: int, years: int, seed: int, quarters: list[str]) -> dict:
     import tempfile
 
+    from dataclasses import replace
+
     import numpy as np
 
     from commands.oracle_harness import oracle_from_ids
     from model.baselines import most_popular, rank_by
     from model.candidates import candidate_pairs, offered_programs
+    from model.config import ModelConfig
     from model.evaluation import evaluate
     from model.recommender import Recommender, default_as_of
     from model.snapshot import PERSON, conform
@@ -53,6 +58,12 @@ def run(employees: int, years: int, seed: int, quarters: list[str]) -> dict:
             started = time.perf_counter()
             res = evaluate(frames, q, oracle=oracle)
             res["evaluate_seconds"] = round(time.perf_counter() - started, 1)
+            # The same training learning from HR's decisions too: what they teach (#19).
+            used = evaluate(frames, q, oracle=oracle,
+                            config=replace(ModelConfig(), use_decisions=True))
+            res["decisions_effect"] = {
+                name: {m: r["ranking"]["model"][m] for m in ("ndcg@10", "true_ndcg@10")}
+                for name, r in (("with_decisions", used), ("ignoring_decisions", res))}
             out["quarters"][q] = res
 
     as_of = default_as_of(frames)
@@ -90,10 +101,15 @@ def _print(result: dict) -> None:
     for q, res in result["quarters"].items():
         k = res["k"]
         print(f"\nTest quarter {q} ({res['test_set']['users']} people with completions)")
-        print(f"{'ranker':20s} {'NDCG@10':>8s} {'Recall@10':>9s} {'P@10':>6s} {'MAP@10':>7s} {'cover':>6s}")
+        print(f"{'ranker':20s} {'NDCG@10':>8s} {'Recall@10':>9s} {'P@10':>6s} {'MAP@10':>7s} "
+              f"{'cover':>6s} {'true NDCG@10':>12s}")
         for name, m in res["ranking"].items():
             print(f"{name:20s} {m[f'ndcg@{k}']:8.3f} {m[f'recall@{k}']:9.3f} "
-                  f"{m[f'precision@{k}']:6.3f} {m[f'map@{k}']:7.3f} {m['coverage']:6.2f}")
+                  f"{m[f'precision@{k}']:6.3f} {m[f'map@{k}']:7.3f} {m['coverage']:6.2f} "
+                  f"{m.get(f'true_ndcg@{k}', float('nan')):12.3f}")
+        for name, m in res.get("decisions_effect", {}).items():
+            print(f"model {name.replace('_', ' '):18s} NDCG@10 {m['ndcg@10']:.4f} "
+                  f"true NDCG@10 {m['true_ndcg@10']:.4f}")
         s = res["summary"]
         print(f"lift over best baseline {s['ndcg_lift_over_best_baseline']:+.1%}; "
               f"share of oracle {s['share_of_oracle']:.1%}")

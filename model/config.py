@@ -37,6 +37,11 @@ class ModelConfig:
     # "recent" had the lower ECE on 4 of 4 synthetic test quarters (docs/model.md).
     engagement_calibration: str = "recent"
     mandatory_first: bool = True
+    # Learn from HR's decisions on suggestions (model.decision_labels): rejections for fit as
+    # negatives and as features. Off by default: on the synthetic city's held-out quarters it
+    # did not raise NDCG@10 (0.2941 vs 0.2967 in 2025Q4, 0.3394 vs 0.3418 in 2026Q3;
+    # benchmarks.model_quality prints both), so it stays a switch until it measurably helps.
+    use_decisions: bool = False
     # Threads for the gradient-boosting and BLAS pools. One by default: with more, a busy
     # machine (a retrain beside the service, two workers) made fits 10-20x slower here.
     threads: int = 1

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from model import quarters as qt
+from model.decision_labels import decision_features, decision_tables
 from model.snapshot import PERSON, Snapshot
 
 # Who and what, as themselves: the unit and the program (e.g. a module's own withdrawal level,
@@ -288,6 +289,9 @@ def pair_features(snap: Snapshot, pairs: pd.DataFrame, people: pd.DataFrame,
     feats["concurrent_jp"] = _concurrent_jp(snap, pairs)
     for col in REGISTRATION_FEATURES:
         feats[col] = _registration_value(snap, pairs, col)
+    tables = snap.cached("decision_tables", lambda: decision_tables(snap.decisions, snap.people))
+    for k, v in decision_features(tables, pairs, snap.people).items():
+        feats[k] = v
     return feats
 
 

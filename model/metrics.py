@@ -54,6 +54,27 @@ def ranking_metrics(truth: pd.DataFrame, ranked: pd.DataFrame, k: int = 10,
     }
 
 
+def graded_ndcg(candidates: pd.DataFrame, gains: np.ndarray, ranked: pd.DataFrame, k: int = 10,
+                user_col: str = "user_id", item_col: str = "item_id") -> float:
+    """NDCG@k with a graded gain known for every candidate (e.g. the synthetic truth's benefit):
+    each user's DCG of ``ranked`` over the DCG of their ``k`` best candidates by gain, averaged
+    over the users of ``candidates`` with a positive best gain."""
+    _check(candidates, [user_col, item_col], "candidates")
+    _check(ranked, [user_col, item_col, "rank"], "ranked")
+    cand = candidates[[user_col, item_col]].assign(_g=np.asarray(gains, dtype=float))
+    disc = 1.0 / np.log2(np.arange(2, k + 2))
+    best = cand.sort_values([user_col, "_g"], ascending=[True, False])
+    best["_r"] = best.groupby(user_col).cumcount()
+    best = best[best["_r"] < k]
+    idcg = (best["_g"].to_numpy() * disc[best["_r"].to_numpy()])
+    idcg = pd.Series(idcg).groupby(best[user_col].to_numpy()).sum()
+    top = ranked[ranked["rank"] <= k].merge(cand, on=[user_col, item_col], how="left")
+    dcg = pd.Series(top["_g"].fillna(0).to_numpy() * disc[top["rank"].to_numpy() - 1])
+    dcg = dcg.groupby(top[user_col].to_numpy()).sum().reindex(idcg.index).fillna(0)
+    users = idcg.to_numpy() > 0
+    return float(np.mean(dcg.to_numpy()[users] / idcg.to_numpy()[users])) if users.any() else float("nan")
+
+
 def catalogue_coverage(ranked: pd.DataFrame, n_items: int, k: int = 10,
                        item_col: str = "item_id") -> float:
     """Share of the catalogue that appears in at least one top-k list."""

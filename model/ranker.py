@@ -9,13 +9,15 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 
 from model.encoding import (categorical_mask, category_codes, encode, encode_array,
                             learn_categories, observed_columns)
+from model.decision_labels import DECISION_FEATURES
 from model.features import PAIR_FEATURES, PERSON_FEATURES
 
-RANKER_FEATURES = PERSON_FEATURES + PAIR_FEATURES
+RANKER_FEATURES = PERSON_FEATURES + PAIR_FEATURES + DECISION_FEATURES
 # Closing more of a person's competency gap never makes a program less relevant, and a
-# program aimed below the person's level never becomes more relevant.
+# program aimed below the person's level never becomes more relevant; nor does one HR rejected
+# for the person as not fitting.
 MONOTONE = {"gap_closed": 1, "n_gaps_covered": 1, "gap_in_program": 1, "frac_gap_closed": 1,
-            "too_easy": -1}
+            "too_easy": -1, "rejected_for_fit": -1}
 
 
 class Ranker:

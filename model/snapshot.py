@@ -135,6 +135,8 @@ class Snapshot:
     required: np.ndarray          # people x competencies, required level (NaN unknown)
     targets: np.ndarray           # programs x competencies, target level (0 = not covered)
     competencies: pd.DataFrame    # index code: name_id, name_en, type
+    # HR's decisions on suggestions made before as_of (model.decision_labels).
+    decisions: pd.DataFrame = field(default_factory=pd.DataFrame)
     # Person-independent aggregates derived from the fields above, computed once on first use
     # (see ``cached``): a snapshot serves many requests.
     cache: dict = field(default_factory=dict, repr=False)
@@ -313,9 +315,14 @@ def build_snapshot(frames: dict[str, pd.DataFrame], as_of: str,
                          ("behaviour_rating", "skp_behaviour_last")):
         people[name] = people.index.map(last[column].map(g.SKP_EXPECTATION_SCORE)).astype(float)
 
+    decisions = f["decisions"]
+    decisions = (decisions.loc[decisions["decided_at"] < start,
+                               [PERSON, "program_id", "decision", "reason_code", "decided_at"]]
+                 .reset_index(drop=True) if config.use_decisions else decisions.iloc[0:0])
+
     return Snapshot(as_of=as_of, start=start, people=people, programs=programs,
                     offerings=offerings, history=history, external_jp=external_jp,
-                    pending=pending, comp_codes=codes,
+                    pending=pending, comp_codes=codes, decisions=decisions,
                     assessed=assessed, required=required, targets=targets,
                     competencies=comp.dropna(subset=["code"]).drop_duplicates("code")
                     .assign(code=lambda d: d["code"].astype(str)).set_index("code"))

@@ -9,6 +9,7 @@ Engagement examples are the enrollments of ``t`` with their outcome.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,7 @@ from model import quarters as qt
 from model.candidates import candidate_pairs, offered_programs
 from model.collaborative import ItemCF
 from model.config import ModelConfig
+from model.decision_labels import between, ranking_labels
 from model.features import REGISTRATION_COLUMNS, pair_features, person_features, yearly_jp_of
 from model.outside_training import without_repeats
 from model.snapshot import PERSON, Snapshot, build_snapshot, conform
@@ -31,6 +33,8 @@ class QuarterData:
     people: pd.DataFrame
     cf: ItemCF | None
     outcomes: pd.DataFrame  # enrollments in the quarter: person_key, program_id, completed
+    # HR's decisions made during the quarter (labels of the ranker, model.decision_labels).
+    decisions: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
 
 def completions(history: pd.DataFrame) -> pd.DataFrame:
@@ -82,10 +86,14 @@ def prepare_quarter(frames: dict[str, pd.DataFrame], quarter: str, config: Model
     people = person_features(snap, config.popularity_quarters)
     cf = fit_cf(snap.history, config)
     outcomes = quarter_outcomes(frames, quarter) if with_outcomes else pd.DataFrame()
+    decisions = pd.DataFrame()
     if with_outcomes:
         outcomes = outcomes[outcomes[PERSON].isin(snap.people.index)
                             & outcomes["program_id"].isin(snap.programs.index)]
-    return QuarterData(snap, people, cf, outcomes)
+        if config.use_decisions:
+            decisions = between(conform(frames)["decisions"], snap.start,
+                                pd.Timestamp(qt.quarter_start(qt.shift(quarter, 1))))
+    return QuarterData(snap, people, cf, outcomes, decisions)
 
 
 def content_order(feats: pd.DataFrame) -> np.ndarray:
@@ -101,11 +109,23 @@ def _sorted_by_content(feats: pd.DataFrame) -> pd.DataFrame:
     return feats.iloc[np.lexsort((order,))].reset_index(drop=True)
 
 
+def _among(keys: pd.MultiIndex, pairs: set) -> np.ndarray:
+    return keys.isin(list(pairs)) if pairs else np.zeros(len(keys), bool)
+
+
 def ranking_examples(qd: QuarterData, config: ModelConfig, sample: bool = True) -> pd.DataFrame:
-    """Eligible offered candidates of people who enrolled in the quarter, with labels."""
+    """Eligible offered candidates of people who enrolled in the quarter, with labels.
+
+    HR's decisions of the quarter (``model.decision_labels``): a candidate rejected for fit is
+    a negative that is always kept (also of a person who enrolled in nothing: then only those
+    rejected candidates are theirs), one rejected for another reason is left out unless the
+    person enrolled in it anyway.
+    """
     snap, out = qd.snap, qd.outcomes
     offered = offered_programs(snap, snap.as_of)
-    people = sorted(set(out[PERSON]))
+    fit_rejected, other_rejected = ranking_labels(qd.decisions)
+    enrolled_people = set(out[PERSON])
+    people = sorted(enrolled_people | ({p for p, _ in fit_rejected} & set(snap.people.index)))
     if not offered or not people:
         return pd.DataFrame()
     pairs = candidate_pairs(snap, persons=people, program_ids=offered)
@@ -114,6 +134,12 @@ def ranking_examples(qd: QuarterData, config: ModelConfig, sample: bool = True) 
     pairs["completed"] = lab.reindex(keys).to_numpy()
     pairs["enrolled"] = pairs["completed"].notna().astype(int)
     pairs["completed"] = pairs["completed"].fillna(0).astype(int)
+    chosen = pairs["enrolled"].to_numpy() == 1
+    forced = _among(keys, fit_rejected) & ~chosen
+    left_out = _among(keys, other_rejected) & ~chosen
+    only_forced = ~pairs[PERSON].isin(enrolled_people).to_numpy() & ~forced
+    keep = ~left_out & ~only_forced
+    pairs, forced = pairs[keep].reset_index(drop=True), forced[keep]
     if sample:
         # Which non-chosen candidates to keep is drawn from content, not ids (see content_order).
         person_rows = qd.people.reindex(pairs[PERSON])
@@ -122,7 +148,8 @@ def ranking_examples(qd: QuarterData, config: ModelConfig, sample: bool = True) 
         neg = pairs["enrolled"].to_numpy() == 0
         rank = pd.Series(np.where(neg, u, -1.0)).groupby(pairs[PERSON].to_numpy()).rank(method="first")
         n_pos = pd.Series(~neg).groupby(pairs[PERSON].to_numpy()).transform("sum").to_numpy()
-        pairs = pairs[~neg | (rank.to_numpy() <= config.negatives_per_query + n_pos)]
+        rank = np.where(forced, 0.0, rank.to_numpy())
+        pairs = pairs[~neg | (rank <= config.negatives_per_query + n_pos)]
         pairs = pairs.reset_index(drop=True)
     feats = pair_features(snap, pairs[[PERSON, "program_id"]], qd.people,
                           cf_scores(qd.cf, snap, pairs), config.popularity_quarters)

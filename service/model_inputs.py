@@ -10,7 +10,7 @@ from service.storage.frames import load_tables
 
 
 def load_model_frames(engine: sa.Engine, key: bytes | None = None) -> dict[str, pd.DataFrame]:
-    """Every canonical table with employee ids replaced by keyed-HMAC pseudonyms."""
+    """Every canonical table with employee ids replaced by keyed-HMAC pseudonyms (HR's
+    decisions without their free-text notes and deciders: see ``pseudonymise_tables``)."""
     frames = load_tables(engine)
-    frames = {k: v for k, v in frames.items() if k != "decisions"}
     return pseudonymise_tables(frames, key if key is not None else load_key())

@@ -25,8 +25,11 @@ SECRET_NAME = "pseudonym_key"
 PERSON_COLUMNS: dict[str, str] = {"employee_id": "person_key", "head_employee_id": "head_person_key"}
 # Columns dropped from pseudonymised frames, by table.
 # A certificate number is issued to one person: as identifying as a name, and no model input.
+# A decision's free-text note may name people, and who decided is a user: neither is the
+# model's business (the reason code is).
 DROPPED: dict[str, tuple[str, ...]] = {"employees": ("name",),
-                                       "training_records": ("certificate_number",)}
+                                       "training_records": ("certificate_number",),
+                                       "decisions": ("reason", "decided_by")}
 
 
 def _write_private(path: Path, data: dict) -> None:
@@ -75,7 +78,8 @@ def pseudonymise_tables(
     """Copies of canonical frames with employee ids replaced by pseudonyms and names dropped.
 
     ``employee_id`` becomes ``person_key`` and ``units.head_employee_id`` becomes
-    ``head_person_key``, in the same position; ``employees.name`` is dropped.
+    ``head_person_key``, in the same position; ``employees.name``, certificate numbers and
+    decisions' notes and deciders are dropped.
     """
     key = key if key is not None else load_key()
     out: dict[str, pd.DataFrame] = {}

@@ -12,6 +12,7 @@ from model.tables import TABLES
 from synthetic import truth as t
 from synthetic.external_training import training_records
 from synthetic.outcomes import assessments, performance_reviews
+from synthetic.decisions import DECIDED_BY
 from synthetic.progress import progress_checks
 from synthetic.simulation import SimResult
 
@@ -42,8 +43,8 @@ def assemble(rng_assess: np.random.Generator, rng_skp: np.random.Generator,
              people: pd.DataFrame, units: pd.DataFrame, comps: pd.DataFrame, codes: list[str],
              required: np.ndarray, programs: pd.DataFrame, offerings: pd.DataFrame,
              u: np.ndarray, v: np.ndarray, sim: SimResult, quarters: list[str],
-             params: t.TruthParams, seed: int, rng_progress: np.random.Generator
-             ) -> SyntheticWorld:
+             params: t.TruthParams, seed: int, rng_progress: np.random.Generator,
+             decisions: pd.DataFrame | None = None) -> SyntheticWorld:
     """Canonical tables in the column order of ``model.tables`` plus the truth."""
     ids = people["employee_id"].to_numpy()
     pids = programs["program_id"].to_numpy()
@@ -91,6 +92,8 @@ def assemble(rng_assess: np.random.Generator, rng_skp: np.random.Generator,
         "progress_checks": _columns("progress_checks", _checks(
             rng_progress, enr, offerings, window_end, ids, oids)),
     }
+    if decisions is not None:
+        tables["decisions"] = _columns("decisions", _decision_rows(decisions, ids, pids, oids))
     k = u.shape[1]
     truth_people = people[["employee_id", "unit", "sector", "unit_kind", "job_kind",
                            "employment_type", "digital_access", "head_engagement", "planted",
@@ -154,6 +157,20 @@ def _checks(rng: np.random.Generator, enr: pd.DataFrame, offerings: pd.DataFrame
         "submitted": _take(np.array(["false", "true"]), c["submitted"].to_numpy(int)),
         "score": c["score"].to_numpy(),
         "submitted_on": _day_text(c["submitted_on"].to_numpy("datetime64[D]")),
+    })
+
+
+def _decision_rows(d: pd.DataFrame, ids: np.ndarray, pids: np.ndarray,
+                   oids: np.ndarray) -> pd.DataFrame:
+    """HR's simulated decisions with canonical ids and text dates."""
+    off = d["off"].to_numpy()
+    return pd.DataFrame({
+        "decision_id": [f"SIM-{i:07d}" for i in range(1, len(d) + 1)],
+        "employee_id": ids[d["e"].to_numpy()], "program_id": pids[d["p"].to_numpy()],
+        "offering_id": np.where(off >= 0, oids[np.maximum(off, 0)], ""),
+        "decision": d["decision"].to_numpy(),
+        "reason_code": d["reason_code"].fillna("").to_numpy(), "reason": "",
+        "decided_by": DECIDED_BY, "decided_at": _iso(d["date"]).to_numpy(), "model_version": "",
     })
 
 

@@ -14,6 +14,7 @@ from synthetic import truth as t
 from synthetic.assembly import SyntheticWorld, assemble
 from synthetic.catalogue import program_table, offering_table
 from synthetic.competencies import competency_table, required_levels
+from synthetic.decisions import hr_decisions
 from synthetic.eligibility import static_eligibility
 from synthetic.enrollment import ATTEND_DELIVERIES, HEAD_NOMINATION, Cast
 from synthetic.population import build_population
@@ -148,6 +149,9 @@ def generate(n_employees: int = 6000, years: int = 5, seed: int = 7,
     offerings["p"] = program_index.reindex(offerings["program_id"]).to_numpy()
     offerings["off_global"] = np.arange(len(offerings))
     sim = simulate(rng[5], cast, quarters, offerings, sector_names, params)
+    qstarts = np.array([np.datetime64(quarter_start(q), "D") for q in quarters])
+    decisions = hr_decisions(np.random.default_rng([seed, 3]), cast, sim.enrollments, offerings,
+                             sim.levels, qstarts, params)
     # HR publishes the next quarter's schedule before it starts: offerings without enrollments,
     # drawn from their own stream so the simulated history is the same with or without them.
     schedule = offering_table(np.random.default_rng([seed, 1]), programs,
@@ -155,4 +159,5 @@ def generate(n_employees: int = 6000, years: int = 5, seed: int = 7,
     schedule = schedule.assign(qi=len(quarters))
     offerings = pd.concat([offerings, schedule], ignore_index=True)
     return assemble(rng[6], rng[7], people, units, comps, codes, required, programs, offerings,
-                    u, v, sim, quarters, params, seed, rng_progress=rng[8])
+                    u, v, sim, quarters, params, seed, rng_progress=rng[8],
+                    decisions=decisions)

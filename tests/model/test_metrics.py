@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.metrics import (catalogue_coverage, expected_calibration_error, probability_metrics,
-                           ranking_metrics)
+from model.metrics import (catalogue_coverage, expected_calibration_error, graded_ndcg,
+                           probability_metrics, ranking_metrics)
 
 
 def _frames():
@@ -71,3 +71,15 @@ def test_probability_metrics_separate_good_from_random():
     rand = probability_metrics(y, rng.random(2000))
     assert good["roc_auc"] > 0.9 > 0.6 > rand["roc_auc"]
     assert good["brier"] < rand["brier"]
+
+
+def test_graded_ndcg_is_one_for_the_ideal_order_and_discounts_a_swap():
+    cand = pd.DataFrame({"user_id": ["u"] * 3 + ["v"] * 2, "item_id": ["a", "b", "c", "a", "b"]})
+    gains = np.array([3.0, 1.0, 0.0, 0.0, 0.0])  # v has no positive gain: not averaged
+    ideal = pd.DataFrame({"user_id": ["u", "u", "v"], "item_id": ["a", "b", "b"], "rank": [1, 2, 1]})
+    assert graded_ndcg(cand, gains, ideal, k=2) == pytest.approx(1.0)
+    swapped = ideal.assign(item_id=["b", "a", "b"])
+    expected = (1 + 3 / math.log2(3)) / (3 + 1 / math.log2(3))
+    assert graded_ndcg(cand, gains, swapped, k=2) == pytest.approx(expected)
+    worst = pd.DataFrame({"user_id": ["u"], "item_id": ["c"], "rank": [1]})
+    assert graded_ndcg(cand, gains, worst, k=2) == 0.0

@@ -69,3 +69,14 @@ def test_missing_ids_stay_missing():
     out = pseudonymise(pd.Series(["1985", None, pd.NA]), b"k")
     assert out.iloc[0] and len(out.iloc[0]) == 16
     assert out.iloc[1:].isna().all()
+
+
+def test_decisions_lose_their_free_text_note_and_who_decided():
+    frames = {"decisions": pd.DataFrame({
+        "decision_id": ["d1"], "employee_id": ["198501012010011001"], "program_id": ["P1"],
+        "decision": ["rejected"], "reason_code": ["not_relevant"],
+        "reason": ["Pak Budi bilang tidak perlu"], "decided_by": ["analis_1"]})}
+    out = pseudonymise_tables(frames, key=b"k" * 32)["decisions"]
+    assert list(out.columns) == ["decision_id", "person_key", "program_id", "decision",
+                                 "reason_code"]
+    assert out["person_key"].iloc[0] == person_key("198501012010011001", b"k" * 32)

@@ -16,7 +16,7 @@ def test_demo_data_writes_files_and_truth_to_separate_folders(tmp_path):
                                  "--end-quarter", "2026Q3"])
     assert result.exit_code == 0, result.output
     assert "2025Q4..2026Q3" in result.output
-    assert len(list((tmp_path / "raw").glob("*.csv"))) == 10  # every table but decisions
+    assert len(list((tmp_path / "raw").glob("*.csv"))) == 11  # every table, HR decisions too
     assert (tmp_path / "truth" / "planted_groups.csv").is_file()
     assert not list((tmp_path / "raw").glob("*truth*"))
 
