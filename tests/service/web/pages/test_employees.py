@@ -93,12 +93,17 @@ def test_reject_is_recorded_and_an_unknown_program_is_a_clear_notice(sessions, w
     assert latest["reason_code"] == "not_relevant"
     assert "Ditolak oleh web_analyst" in (shown := client.get(coded.headers["location"]).text)
     assert "· Tidak relevan dengan jabatan" in shown
-    # A reason chosen before pressing Accept is not a reason for accepting.
-    kept = client.post(url, data={"program_id": program, "decision": "accepted",
-                                  "reason_code": "budget", "csrf_token": token})
+    # A reason chosen before pressing Accept is not a reason for accepting (on another person:
+    # the browser test counts person_a's acceptances).
+    other = web_world["person_b"]
+    page_b = client.get(f"/ui/employees/{other}").text
+    program_b = page_b.split('data-program="', 1)[1].split('"', 1)[0]
+    kept = client.post(f"/ui/employees/{other}/decisions",
+                       data={"program_id": program_b, "decision": "accepted",
+                             "reason_code": "budget", "csrf_token": token})
     assert "notice=decision.accepted" in kept.headers["location"]
-    assert [d for d in decisions_of(web_world["engine"], web_world["person_a"])
-            if d["program_id"] == program][-1]["reason_code"] is None
+    assert [d for d in decisions_of(web_world["engine"], other)
+            if d["program_id"] == program_b][-1]["reason_code"] is None
     unknown = client.post(url, data={"program_id": "NO-SUCH", "decision": "accepted",
                                      "csrf_token": token})
     assert "notice=decision.not_found" in unknown.headers["location"]
