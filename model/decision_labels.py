@@ -22,10 +22,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from model.snapshot import PERSON
+
 FIT_REASONS = ("not_relevant", "already_competent")
 DECISION_FEATURES = ("rejected_for_fit", "program_fit_rejection_rate", "peer_fit_rejection_rate")
 PEERS = ("job_kind", "sector")
-PERSON = "person_key"
 # Pseudo-decisions of the program-level rate's prior (toward the overall rate).
 PRIOR_WEIGHT = 10.0
 

@@ -83,15 +83,20 @@ class ExposureLog:
             return
         with self._lock:
             self._rows.extend(rows)
-            over = len(self._rows) - self.max_rows
-            for _ in range(max(over, 0)):
-                self._rows.popleft()
-            self.dropped += max(over, 0)
+            over = self._trim()
             waiting = len(self._rows)
-        if over > 0:
+        if over:
             log.warning("exposure log buffer full: %d impressions dropped so far", self.dropped)
         if waiting >= self.batch_rows:
             self._wake.set()
+
+    def _trim(self) -> int:
+        """Drop the oldest waiting rows beyond ``max_rows`` (under the lock); how many."""
+        over = max(len(self._rows) - self.max_rows, 0)
+        for _ in range(over):
+            self._rows.popleft()
+        self.dropped += over
+        return over
 
     def pending(self) -> int:
         with self._lock:
@@ -110,10 +115,7 @@ class ExposureLog:
                 # Put them back (still bounded) for the next attempt.
                 with self._lock:
                     self._rows.extendleft(reversed(rows))
-                    over = len(self._rows) - self.max_rows
-                    for _ in range(max(over, 0)):
-                        self._rows.popleft()
-                    self.dropped += max(over, 0)
+                    self._trim()
                 log.exception("exposure log: %d impressions not written yet", len(rows))
                 return 0
             self.written += len(rows)
