@@ -36,7 +36,9 @@ PURGE_EVERY = dt.timedelta(hours=1)
 
 @dataclass(frozen=True)
 class Shown:
-    """One list as shown: whose it is and its items as (program_id, score, explored)."""
+    """One list as shown: whose it is and its items as (program_id, score, explored[,
+    propensity]), the propensity being the probability the item was shown in that slot
+    (``model.exploration``; none when unknown)."""
 
     employee_id: str
     items: list[tuple[str, float | None, bool]]
@@ -72,13 +74,13 @@ class ExposureLog:
         rows = []
         for shown in lists:
             list_id, key = uuid.uuid4().hex, person_key(shown.employee_id, self.key)
-            for rank, (program_id, score, explored) in enumerate(shown.items, start=1):
+            for rank, (program_id, score, explored, *known) in enumerate(shown.items, start=1):
                 rows.append({"shown_at": now, "list_id": list_id, "person_key": key,
                              "program_id": program_id, "rank": rank,
                              "score": None if score is None else float(score),
                              "model_version": model_version, "surface": surface,
                              "client": client, "explored": bool(explored),
-                             "propensity": None})
+                             "propensity": float(known[0]) if known else None})
         if not rows:
             return
         with self._lock:

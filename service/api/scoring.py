@@ -9,8 +9,10 @@ from __future__ import annotations
 import io
 import math
 
+import numpy as np
 import pandas as pd
 
+from model.exploration import explore
 from service.api.schemas.recommendations import (Engagement, EmployeeRecommendations, Factor,
                                                  Recommendation)
 from service.model_serving import Serving
@@ -37,23 +39,47 @@ def _num(value, default: float | None = None) -> float | None:
     return float(value)
 
 
-def recommend(serving: Serving, key: bytes, rows: list[dict], *, k: int, quarter: str | None,
-              form: str | None, max_cost: float | None) -> list[EmployeeRecommendations]:
-    """Top-k recommendations for each row (an employee), in the order of ``rows``."""
-    by_key = _keys(rows, key)
-    known = _known(serving, list(by_key))
+def _ranked(serving: Serving, known: set[str], k: int, quarter: str | None, form: str | None,
+            max_cost: float | None) -> dict[str, list[dict]]:
     default = quarter is None and form is None and max_cost is None
     if serving.precomputed is not None and default and k <= serving.precomputed_k:
-        groups = {pk: serving.precomputed.get(pk, [])[:k] for pk in known}
+        return {pk: serving.precomputed.get(pk, [])[:k] for pk in known}
+    frame = serving.recommender.recommend(serving.ctx, persons=sorted(known), k=k,
+                                          quarter=quarter, form=form, max_cost=max_cost,
+                                          reasons=True)
+    return ({pk: g.to_dict("records") for pk, g in frame.groupby("person_key", sort=False)}
+            if len(frame) else {})
+
+
+def _explored(groups: dict[str, list[dict]], k: int, share: float,
+              rng: np.random.Generator) -> dict[str, list[dict]]:
+    """Each list's ``k`` slots with a share explored from the rest (``model.exploration``)."""
+    out = {}
+    for pk, ranked in groups.items():
+        slots = explore(ranked, k, share, rng)
+        out[pk] = [{**s.item, "rank": rank, "explored": s.explored, "propensity": s.propensity}
+                   for rank, s in enumerate(slots, start=1)]
+    return out
+
+
+def recommend(serving: Serving, key: bytes, rows: list[dict], *, k: int, quarter: str | None,
+              form: str | None, max_cost: float | None, explore_share: float = 0.0,
+              explore_pool: int = 20, rng: np.random.Generator | None = None
+              ) -> list[EmployeeRecommendations]:
+    """Top-k recommendations for each row (an employee), in the order of ``rows``; with an
+    ``explore_share``, that share of the slots (on average) is drawn from the next
+    ``explore_pool`` programs and marked with its propensity."""
+    by_key = _keys(rows, key)
+    known = _known(serving, list(by_key))
+    if explore_share > 0:
+        groups = _explored(_ranked(serving, known, k + explore_pool, quarter, form, max_cost),
+                           k, explore_share, rng or np.random.default_rng())
     else:
-        frame = serving.recommender.recommend(serving.ctx, persons=sorted(known), k=k,
-                                              quarter=quarter, form=form, max_cost=max_cost,
-                                              reasons=True)
-        groups = ({pk: g.to_dict("records") for pk, g in frame.groupby("person_key", sort=False)}
-                  if len(frame) else {})
+        groups = _ranked(serving, known, k, quarter, form, max_cost)
     out = []
     for pk, row in by_key.items():
         items = [Recommendation(
+            explored=bool(r.get("explored", False)), propensity=float(r.get("propensity", 1.0)),
             rank=int(r["rank"]), program_id=str(r["program_id"]), title=r["title"],
             score=float(r["score"]), relevance=float(r["relevance"]),
             p_complete=float(r["p_complete"]), mandatory=bool(r["mandatory"]), form=r["form"],

@@ -32,6 +32,12 @@ class ApiSettings(BaseSettings):
                                    description="impressions waiting at most; older ones dropped")
     exposure_retention_days: int = Field(default=400, gt=0,
                                          description="impressions older than this are deleted")
+    exploration_share: float = Field(
+        default=0.0, ge=0, le=0.5,
+        description="share of suggestion slots shown from outside the model's top k, at random "
+                    "with a logged propensity (model.exploration); 0 turns it off")
+    exploration_pool: int = Field(default=20, ge=1, le=50,
+                                  description="explored programs come from the next this many")
     precompute_k: int = Field(default=10, ge=0, le=50,
                               description="top-k ranked for everyone ahead of requests (0: off)")
 

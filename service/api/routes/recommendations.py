@@ -52,8 +52,14 @@ def for_employee(employee_id: EmployeeId, user: CurrentUser, services: ServicesD
 def _log_shown(services: Services, user: Principal, serving: Serving,
                result: list[EmployeeRecommendations], surface: str) -> None:
     services.exposure.shown(
-        [Shown(r.employee_id, [(i.program_id, i.score, False) for i in r.items]) for r in result],
+        [Shown(r.employee_id, [(i.program_id, i.score, i.explored, i.propensity)
+                               for i in r.items]) for r in result],
         surface=surface, client=user.username, model_version=serving.version)
+
+
+def _exploring(services: Services) -> dict:
+    return {"explore_share": services.settings.exploration_share,
+            "explore_pool": services.settings.exploration_pool}
 
 
 def recommend_for(employee_id: str, user: Principal, services: Services, serving: Serving, *,
@@ -65,7 +71,7 @@ def recommend_for(employee_id: str, user: Principal, services: Services, serving
     with services.engine.connect() as conn:
         row = people.visible_employee(conn, user, employee_id)
     result = scoring.recommend(serving, services.pseudonym_key, [row], k=k, quarter=quarter,
-                               form=form, max_cost=max_cost)[0]
+                               form=form, max_cost=max_cost, **_exploring(services))[0]
     with services.engine.begin() as conn:
         audit.record(conn, user.username, "recommendations_view", "employee", employee_id,
                      {"model_version": serving.version, "k": k})
@@ -96,7 +102,7 @@ def batch(user: CurrentUser, services: ServicesDep, serving: ServingDep,
     if len(rows) > limit:
         raise ApiError(422, f"{len(rows):,} employees match; narrow the filter to at most {limit:,}")
     result = scoring.recommend(serving, services.pseudonym_key, rows, k=k, quarter=quarter,
-                               form=form, max_cost=max_cost)
+                               form=form, max_cost=max_cost, **_exploring(services))
     with services.engine.begin() as conn:
         audit.record_many(conn, user.username, "recommendations_export", "employee",
                           [r["employee_id"] for r in rows],

@@ -18,6 +18,9 @@ class Recommendation(BaseModel):
     cost_idr: float | None
     reasons_id: list[str]
     reasons_en: list[str]
+    explored: bool = Field(default=False, description="shown from outside the model's top k "
+                                                      "to learn (exploration)")
+    propensity: float = Field(default=1.0, description="probability it was shown in this list")
 
 
 class EmployeeRecommendations(BaseModel):

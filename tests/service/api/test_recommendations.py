@@ -151,3 +151,35 @@ def test_precomputed_answers_equal_live_scoring(make_client, kit):
         assert len(a["items"]) == k or k > 4
     # Only the two requests outside the precomputed defaults (k=11, a form filter) scored live.
     assert pre.app.state.services.server.state.recommender.recommend_calls - pre_calls == 2
+
+
+def test_exploration_fills_a_share_of_slots_from_outside_the_top_k_and_logs_propensities(
+        client, headers, kit, api_world):
+    services = client.app.state.services
+    url = f"/api/v1/employees/{kit.SITI}/recommendations"
+    plain = client.get(url, params={"k": 30}, headers=headers["admin"]).json()["items"]
+    assert len(plain) >= 4 and not any(i["explored"] for i in plain)
+    top2 = [i["program_id"] for i in plain[:2]]
+    services.exposure.flush()
+    with api_world["engine"].connect() as conn:
+        seen = conn.execute(sa.select(sa.func.max(impressions.c.id))).scalar() or 0
+    services.settings.exploration_share = 0.5
+    try:
+        items = client.get(url, params={"k": 2}, headers=headers["admin"]).json()["items"]
+    finally:
+        services.settings.exploration_share = 0.0
+    # Half of 2 slots: the model's first keeps its place, the second is drawn from the rest.
+    assert [i["rank"] for i in items] == [1, 2]
+    kept, explored = items[:1], items[1:]
+    assert [i["program_id"] for i in kept] == top2[:1]
+    assert all(i["explored"] for i in explored)
+    assert not {i["program_id"] for i in explored} & set(top2)
+    pool = min(services.settings.exploration_pool, len(plain) - 2)
+    assert all(i["propensity"] == pytest.approx(1 / pool) for i in explored)
+    assert all(i["propensity"] == 1.0 and not i["explored"] for i in kept)
+    services.exposure.flush()
+    with api_world["engine"].connect() as conn:
+        rows = conn.execute(sa.select(impressions).where(impressions.c.id > seen)
+                            .order_by(impressions.c.id)).mappings().all()
+    assert [(r["program_id"], r["explored"], r["propensity"]) for r in rows] == [
+        (i["program_id"], i["explored"], pytest.approx(i["propensity"])) for i in items]
