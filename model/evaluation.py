@@ -22,6 +22,7 @@ from model.enrolment_rows import offering_starts, with_offerings
 from model.config import ModelConfig
 from model.metrics import (catalogue_coverage, graded_ndcg, probability_metrics, ranking_metrics,
                            reliability_curve)
+from model.off_policy import exposure_of, policy_value
 from model.recommender import Recommender
 from model.snapshot import PERSON, conform
 from model.training_data import engagement_examples, prepare_quarter, quarter_outcomes, yearly_jp
@@ -35,7 +36,24 @@ def age_band(age: pd.Series) -> pd.Series:
                   labels=["<30", "30-39", "40-49", "50+"]).astype("string")
 
 
-def _ranking(rec: Recommender, frames, as_of: str, k: int, oracle: Oracle | None):
+def corrected_ranking(rankings: dict[str, pd.DataFrame], truth: pd.DataFrame,
+                      exposure: pd.DataFrame | None, as_of: str, k: int) -> dict:
+    """Each ranking's naive and exposure-corrected precision@k (``model.off_policy``) on the
+    people shown suggestions in ``as_of``; a note when the log has none for that quarter."""
+    if exposure is None or exposure.empty:
+        return {"note": "no exposure log: corrected metrics need the suggestions shown"}
+    shown = exposure[exposure["quarter"] == as_of]
+    if shown.empty:
+        return {"note": f"no suggestions were logged as shown in {as_of}"}
+    if not rankings:
+        return {"note": f"no one shown suggestions in {as_of} is in the model's view"}
+    seen = exposure_of(shown, PERSON, "program_id")
+    return {name: policy_value(ranked, truth, seen, k, PERSON, "program_id")
+            for name, ranked in rankings.items()}
+
+
+def _ranking(rec: Recommender, frames, as_of: str, k: int, oracle: Oracle | None,
+             exposure: pd.DataFrame | None = None):
     ctx = rec.context(frames, as_of)
     truth = quarter_outcomes(frames, as_of)
     truth = truth[(truth["completed"] == 1) & truth[PERSON].isin(ctx.snap.people.index)]
@@ -66,7 +84,25 @@ def _ranking(rec: Recommender, frames, as_of: str, k: int, oracle: Oracle | None
     groups = _ranking_by_group(ctx, truth, rankings["model"], k)
     info = {"users": int(truth[PERSON].nunique()), "relevant_pairs": int(len(truth)),
             "candidates": int(len(pairs)), "offered_programs": len(offered)}
-    return rows, groups, info
+    corrected = None
+    if exposure is not None:
+        # Every person shown suggestions in the quarter is ranked, not only those who
+        # completed something: the estimators average over the people the log covers.
+        shown = sorted(set(exposure.loc[exposure["quarter"] == as_of, PERSON])
+                       & set(ctx.snap.people.index))
+        if shown:
+            spairs = candidate_pairs(ctx.snap, shown, offered)
+            sscored = rec.score_pairs(ctx, spairs)
+            skey = sscored["mandatory"] * 10.0 * rec.config.mandatory_first + sscored["score"]
+            srank = {"model": rank_by(sscored, skey.to_numpy(), PERSON, k)}
+            for name, fn in BASELINES.items():
+                srank[name] = rank_by(sscored, fn(sscored), PERSON, k)
+            if oracle is not None:
+                srank["oracle"] = rank_by(sscored, oracle(spairs.assign(quarter=as_of)), PERSON, k)
+            corrected = corrected_ranking(srank, truth, exposure, as_of, k)
+        else:
+            corrected = corrected_ranking({}, truth, exposure, as_of, k)
+    return rows, groups, info, corrected
 
 
 def _ranking_by_group(ctx, truth, ranked, k) -> dict:
@@ -137,14 +173,22 @@ def checkpoint_metrics(rec: Recommender, frames, as_of: str, examples: pd.DataFr
 
 def evaluate(frames: dict[str, pd.DataFrame], as_of: str, k: int = 10,
              oracle: Oracle | None = None, recommender: Recommender | None = None,
-             progress=None, config: ModelConfig | None = None) -> dict:
-    """Train before ``as_of`` (unless a fitted recommender is given) and test on ``as_of``."""
+             progress=None, config: ModelConfig | None = None,
+             exposure: pd.DataFrame | None = None) -> dict:
+    """Train before ``as_of`` (unless a fitted recommender is given) and test on ``as_of``.
+
+    ``exposure``: the impressions (``person_key``, ``program_id``, ``quarter``, ``propensity``)
+    of the suggestions shown; with it, ``ranking_corrected`` adds the exposure-corrected
+    estimates of ``model.off_policy`` next to the plain metrics.
+    """
     frames = conform(frames)
     rec = recommender or Recommender(config).fit(frames, as_of, progress=progress)
-    ranking, groups, info = _ranking(rec, frames, as_of, k, oracle)
+    ranking, groups, info, corrected = _ranking(rec, frames, as_of, k, oracle, exposure)
     result = {"as_of": as_of, "k": k, "ranking": ranking, "ranking_by_group": groups,
               "test_set": info, "engagement": engagement_metrics(rec, frames, as_of),
               "train": rec.describe()}
+    if corrected is not None:
+        result["ranking_corrected"] = corrected
     model_ndcg = ranking["model"][f"ndcg@{k}"]
     best_base = max(v[f"ndcg@{k}"] for n, v in ranking.items() if n not in ("model", "oracle"))
     result["summary"] = {

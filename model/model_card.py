@@ -75,6 +75,21 @@ def render_markdown(evaluation: dict, version: str | None = None, gates: dict | 
                      f"{summary['ndcg_lift_over_best_baseline']:+.1%}.")
     if summary.get("share_of_oracle") is not None:
         parts.append(f"Share of the oracle's NDCG@{k} (synthetic truth): {summary['share_of_oracle']:.1%}.")
+    corrected = evaluation.get("ranking_corrected")
+    if corrected is not None:
+        parts.append("## Ranking corrected for what HR was shown (off-policy)")
+        if "note" in corrected:
+            parts.append(f"Not estimated: {corrected['note']}.")
+        else:
+            parts += [
+                "Judged only on the suggestions shown in the test quarter (the exposure log), "
+                "each weighed by the inverse of the probability it was shown: the plain figure "
+                "rewards rankings that resemble the one shown; the self-normalised estimate "
+                "(SNIPS) is the completion rate a ranking's suggestions would have had if shown; "
+                "support is the share of its suggestions the log covers (low support: few pairs "
+                "behind the estimate; exploration raises it).",
+                _table(corrected, [f"naive_precision@{k}", f"snips_precision@{k}",
+                                   f"ips_precision@{k}", "support", "people"])]
     if "completion" in eng:
         rows = {"model": eng["completion"], **eng.get("completion_baselines", {})}
         parts += ["## Engagement: P(complete | nominated)",

@@ -49,7 +49,7 @@ from model.gates import (DataValidationError, GateConfig, GateResult, check_data
                          evaluate_gates)
 from model.model_card import render_html, render_markdown
 from model.recommender import Recommender
-from service.model_inputs import load_model_frames
+from service.model_inputs import load_exposure, load_model_frames
 from service.oulad import benchmark_results
 from service.retrain_inputs import config_digest, data_fingerprint, frames_until
 from service.settings import get_settings
@@ -218,8 +218,10 @@ def retrain(engine: sa.Engine, quarter: str, force: bool = False,
 
         holdout = Recommender(config).fit(frames, quarter, fit_progress(0.02, 0.35, "held-out"))
         say(f"evaluating on {quarter}", 0.36)
-        challenger_eval = evaluate(frames, quarter, recommender=holdout)
-        champion_eval = evaluate(frames, quarter, recommender=champion) if champion else None
+        shown = load_exposure(engine)
+        challenger_eval = evaluate(frames, quarter, recommender=holdout, exposure=shown)
+        champion_eval = (evaluate(frames, quarter, recommender=champion, exposure=shown)
+                         if champion else None)
         serving = Recommender(config).fit(frames, serving_from, fit_progress(0.45, 0.8, "serving"))
         say("drift and fairness", 0.82)
         drift = candidate_drift(frames, quarter, config, gcfg.psi_warn, gcfg.psi_block)

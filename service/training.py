@@ -20,7 +20,7 @@ from model.evaluation import evaluate
 from model.model_card import render_html, render_markdown
 from model.ranker import RANKER_FEATURES
 from model.recommender import Recommender, default_as_of
-from service.model_inputs import load_model_frames
+from service.model_inputs import load_exposure, load_model_frames
 from service.oulad import benchmark_results
 from service.settings import get_settings
 
@@ -53,6 +53,11 @@ def flat_metrics(evaluation: dict) -> dict[str, float]:
     for horizon, m in eng.get("checkpoints", {}).items():
         for key in ("roc_auc", "brier", "ece"):
             out[f"engagement.checkpoint_{horizon}.{key}"] = m[key]
+    for name, m in evaluation.get("ranking_corrected", {}).items():
+        if isinstance(m, dict):
+            for key, value in m.items():
+                if isinstance(value, float) and value == value:  # NaN is not a metric
+                    out[f"corrected.{name}.{key.replace('@', '_at_')}"] = value
     if evaluation["summary"].get("ndcg_lift_over_best_baseline") is not None:
         out["ndcg_lift_over_best_baseline"] = evaluation["summary"]["ndcg_lift_over_best_baseline"]
     return out
@@ -69,7 +74,8 @@ def train_and_register(engine: sa.Engine, as_of: str | None = None, promote: boo
     qt.parse_quarter(as_of)
     holdout = qt.shift(as_of, -1)
     say(f"evaluating on {holdout}", 0.0)
-    evaluation = evaluate(frames, holdout, recommender=Recommender(config).fit(
+    evaluation = evaluate(frames, holdout, exposure=load_exposure(engine),
+                          recommender=Recommender(config).fit(
         frames, holdout, progress=lambda m, f: say(f"holdout {m}", 0.45 * f)))
     rec = Recommender(config).fit(frames, as_of, progress=lambda m, f: say(f"serving {m}", 0.45 + 0.45 * f))
     metrics = flat_metrics(evaluation)

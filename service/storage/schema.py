@@ -151,7 +151,7 @@ lms_statements = sa.Table(
 
 # The exposure log (``service.exposure``): every suggestion list shown, one row per item, so
 # that the next evaluation knows what HR saw and can correct for the model's own influence.
-# Pseudonymous (the person key, never a NIP or name); kept for ``ASN_EXPOSURE_RETENTION_DAYS``.
+# Pseudonymous (the person key, never a NIP or name); kept for ``ASN_API_EXPOSURE_RETENTION_DAYS``.
 impressions = sa.Table(
     "impressions",
     metadata,
