@@ -14,9 +14,11 @@ console = Console()
 ENGINES = ("local", "dask")
 
 
-def _check_quarter(value: str) -> str:
+def _check_quarter(value: str | None) -> str | None:
     from model.quarters import parse_quarter
 
+    if value is None:
+        return None
     try:
         year, q = parse_quarter(value)
     except ValueError as exc:
@@ -31,9 +33,11 @@ def _check_engine(value: str) -> str:
 
 
 def score_all(
-    as_of: Annotated[str, typer.Option("--as-of", callback=_check_quarter,
-                                       help="Quarter to score (the point-in-time view), e.g. 2026Q1.")],
     out: Annotated[Path, typer.Option("--out", help="Folder for the Parquet parts (new or empty).")],
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", callback=_check_quarter,
+        help="Quarter to score (the point-in-time view), e.g. 2026Q1; default: the quarter after "
+             "the latest one with enrollments, as `train` uses.")] = None,
     k: Annotated[int, typer.Option(min=1, max=50, help="Programs per employee.")] = 10,
     chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, max=1_000_000,
                                             help="Employees per chunk (one part file each).")] = 5000,
@@ -63,19 +67,19 @@ def score_all(
                    MofNCompleteColumn(), TextColumn("employees"), TimeElapsedColumn(),
                    TimeRemainingColumn(), console=console, transient=True)
     with bar:
-        task = bar.add_task("score", total=None, as_of=as_of)
+        task = bar.add_task("score", total=None, as_of=inputs.as_of)
         summary = run(inputs.recommender, inputs.ctx, out, k=k, chunk_size=chunk_size,
                       engine=engine, scheduler=scheduler, workers=workers, reasons=reasons,
                       employee_ids=inputs.employee_ids, model_version=inputs.version,
                       progress=lambda done, total: bar.update(task, completed=done, total=total))
     rate = summary.persons / summary.seconds if summary.seconds else 0.0
-    console.print(f"scored {summary.persons:,} employees with model version "
+    console.print(f"scored {summary.persons:,} employees as of {inputs.as_of} with model version "
                   f"{summary.model_version} ({summary.engine}, {summary.workers} worker(s)): "
                   f"{summary.rows:,} rows in {summary.parts} part(s) under {out} "
                   f"in {summary.seconds:.1f} s ({rate:,.0f} employees/s)")
 
 
-def _load(as_of: str, version: str, with_ids: bool):
+def _load(as_of: str | None, version: str, with_ids: bool):
     from service.batch_scoring import load_scoring_inputs
     from service.storage.engine import get_engine, init_db
 

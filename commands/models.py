@@ -96,7 +96,36 @@ def _fmt(v) -> str:
     return "" if v is None else f"{v:.3f}" if isinstance(v, float) else str(v)
 
 
-def models() -> None:
+NARROW = ("version", "aliases", "quarter", "status", "ndcg@10", "roc_auc", "brier")
+WIDE = NARROW + ("serving", "drift", "failed gates", "forced by")
+
+
+def version_table(rows: list[dict], wide: bool = False) -> tuple[Table, list[str]]:
+    """The versions as a table (``NARROW`` columns fit 80 characters; ``WIDE`` adds serving,
+    drift, failed gates and forced-by) and, for the narrow one, a note per version with failed
+    gates or a forced promotion."""
+    table = Table(title="Model versions (metrics on the held-out quarter)")
+    for col in WIDE if wide else NARROW:
+        table.add_column(col, no_wrap=col in ("version", "quarter", "status"))
+    notes = []
+    for r in rows:
+        failed = ", ".join(k for k, v in r["gates"].items() if v == "fail")
+        cells = [r["version"], ", ".join(r["aliases"]), r["quarter"], r["status"],
+                 _fmt(r["ndcg@10"]), _fmt(r["roc_auc"]), _fmt(r["brier"])]
+        if wide:
+            cells += [r["serving_from"], r["drift"], failed, r["forced_by"]]
+        else:
+            if failed:
+                notes.append(f"version {r['version']}: failed gates {failed}")
+            if r["forced_by"]:
+                notes.append(f"version {r['version']}: promoted by force by {r['forced_by']}")
+        table.add_row(*[c if c is not None else "" for c in cells])
+    return table, notes
+
+
+def models(wide: Annotated[bool, typer.Option(
+        "--wide", help="Also the serving quarter, drift, failed gates and who forced a "
+                       "promotion, as columns (needs a wide terminal).")] = False) -> None:
     """List the registered versions: quarter, status, metrics, gates and aliases."""
     from service.retraining import version_rows
 
@@ -104,16 +133,12 @@ def models() -> None:
     if not rows:
         console.print("no model versions yet: run `asn-reco retrain --quarter ...`")
         return
-    table = Table(title="Model versions (metrics on the held-out quarter)")
-    for col in ("version", "aliases", "quarter", "serving", "status", "ndcg@10", "roc_auc",
-                "brier", "drift", "failed gates", "forced by"):
-        table.add_column(col)
-    for r in rows:
-        failed = ", ".join(k for k, v in r["gates"].items() if v == "fail")
-        table.add_row(r["version"], ", ".join(r["aliases"]), r["quarter"], r["serving_from"],
-                      r["status"], _fmt(r["ndcg@10"]), _fmt(r["roc_auc"]), _fmt(r["brier"]),
-                      r["drift"], failed, r["forced_by"])
+    table, notes = version_table(rows, wide)
     console.print(table)
+    for note in notes:
+        console.print(note)
+    if not wide:
+        console.print("[dim]--wide adds the serving quarter, drift and gates as columns[/]")
 
 
 def model_card(

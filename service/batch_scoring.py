@@ -97,11 +97,14 @@ class ScoringInputs:
     version: str
     ctx: Context
     employee_ids: pd.Series | None  # index person_key, values employee_id
+    as_of: str = ""
 
 
-def load_scoring_inputs(engine, as_of: str, version: str = "champion",
+def load_scoring_inputs(engine, as_of: str | None, version: str = "champion",
                         with_ids: bool = False) -> ScoringInputs:
-    """Load a registered version (checksum-verified) and build its context from the database."""
+    """Load a registered version (checksum-verified) and build its context from the database
+    as of ``as_of`` (default: ``model.recommender.default_as_of`` of the data, as training)."""
+    from model.recommender import default_as_of
     from model import registry
     from service.model_inputs import load_model_frames
     from service.pseudonym import load_key, pseudonymise
@@ -112,12 +115,14 @@ def load_scoring_inputs(engine, as_of: str, version: str = "champion",
     client = registry.client_for(settings.tracking_uri, settings.artifact_root)
     recommender, info = registry.load_version(client, version)
     key = load_key()
-    ctx = recommender.context(load_model_frames(engine, key), as_of)
+    frames = load_model_frames(engine, key)
+    as_of = as_of or default_as_of(frames)
+    ctx = recommender.context(frames, as_of)
     ids = None
     if with_ids:
         emp = load_tables(engine, ["employees"])["employees"]["employee_id"].dropna().astype(str)
         ids = pd.Series(emp.to_numpy(), index=pseudonymise(emp, key).to_numpy())
-    return ScoringInputs(recommender, info.version, ctx, ids)
+    return ScoringInputs(recommender, info.version, ctx, ids, as_of)
 
 
 def check_out_dir(out_dir: Path) -> None:

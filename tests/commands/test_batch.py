@@ -98,3 +98,15 @@ def test_dask_local_cluster_gives_the_same_parts(plan_world, plan_workspace, tmp
     assert r.exit_code == 0, r.output
     assert "dask, 2 worker(s)" in r.output
     pd.testing.assert_frame_equal(read_scores(tmp_path / "local"), read_scores(tmp_path / "dask"))
+
+
+def test_without_as_of_the_quarter_defaults_as_train_does(plan_world, plan_workspace, tmp_path):
+    from model.recommender import default_as_of
+    from service.model_inputs import load_model_frames
+    from service.storage.engine import get_engine
+
+    expected = default_as_of(load_model_frames(get_engine()))
+    r = _run("--out", str(tmp_path / "d"), "--k", "2")
+    assert r.exit_code == 0, r.output
+    assert f"as of {expected} with model version" in _text(r)
+    assert read_scores(tmp_path / "d")["person_key"].nunique() > 400
