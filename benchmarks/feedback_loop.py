@@ -142,6 +142,11 @@ class Loop:
         p_done = oracle_p_complete(self.truth, pairs)
         shown["benefit"], shown["p_complete"] = benefit, p_done
         cutoff = float(np.median(benefit)) if len(benefit) else 0.0
+        before = self.decisions[(self.decisions["decision"] == "rejected")
+                                & (self.decisions["reason_code"] == "not_relevant")]
+        rejected_before = set(zip(before["employee_id"], before["program_id"]))
+        reshown = sum(pair in rejected_before
+                      for pair in zip(shown["employee_id"], shown["program_id"]))
         decisions, nominated = self._review(shown, n_nom, cutoff, q)
         new = self._outcomes(nominated, q)
         organic = city_q[city_q["source"] != "nominated"]
@@ -178,6 +183,8 @@ class Loop:
             "gini_nominations": gini(counts.to_numpy()),
             "explored_share": float(shown["explored"].mean()) if len(shown) else 0.0,
             "fit_rejections_so_far": int((self.decisions["reason_code"] == "not_relevant").sum()),
+            # Suggestions shown again to a person who had rejected them as not relevant.
+            "reshown_fit_rejected": int(reshown),
         }
         for name in ("model", "most_popular", "oracle"):
             m = res["ranking"].get(name, {})
@@ -335,6 +342,7 @@ def summarise(rows: list[dict]) -> dict:
             "true_value_per_nomination": float(g["true_value_per_nomination"].mean()),
             "city_true_value_per_nomination": float(g["city_true_value_per_nomination"].mean()),
             "accept_rate": float(g["accept_rate"].mean()),
+            "reshown_fit_rejected": int(g["reshown_fit_rejected"].sum()),
             "coverage_nominated_last": float(last["coverage_nominated"]),
             "gini_nominations_last": float(last["gini_nominations"]),
             "model_naive_ndcg@10": float(g["model.naive_ndcg@10"].mean()),
