@@ -12,6 +12,10 @@ already planned elsewhere, schedule, budget and other are not. So:
   shown to, and across the person's peers (same job kind in the same sector), both smoothed:
   a program HR keeps rejecting for a kind of job drops for that job's people never reviewed.
 
+And at ranking time (``model.recommender``): a program HR rejected for fit for this person
+keeps only ``REJECTED_FACTOR`` of its score, so it is not suggested to them again ahead of
+programs HR has not ruled out.
+
 An acceptance with an offering is a nomination, already a positive through the enrollment.
 """
 
@@ -28,6 +32,9 @@ FIT_REASONS = ("not_relevant", "already_competent")
 DECISION_FEATURES = ("rejected_for_fit", "program_fit_rejection_rate", "peer_fit_rejection_rate",
                      "person_category_fit_rejection_rate")
 PEERS = ("job_kind", "sector")
+# A pair HR rejected for fit keeps this share of its score when ranked again: below anything
+# comparable that HR has not ruled out, but still there when nothing else is eligible.
+REJECTED_FACTOR = 0.1
 # Pseudo-decisions of the program-level rate's prior (toward the overall rate).
 PRIOR_WEIGHT = 10.0
 # ... and of the person's per-category rate (a person has few decisions).

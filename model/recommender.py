@@ -20,6 +20,7 @@ from model import quarters as qt
 from model.candidates import candidate_pairs, offered_programs
 from model.collaborative import ItemCF
 from model.config import ModelConfig
+from model.decision_labels import REJECTED_FACTOR
 from model.checkpoints import HORIZONS, stack_checkpoints
 from model.engagement import CheckpointModel, CompletionModel, DutyModel, ExpectedJPModel
 from model.enrolment_rows import offering_starts, with_offerings
@@ -148,6 +149,11 @@ class Recommender:
         feats["relevance"] = self.ranker_.predict(feats)
         feats["p_complete"] = self.completion_.predict_proba(feats)
         feats["score"] = feats["relevance"] * feats["p_complete"]
+        if self.config.use_decisions:
+            # HR said this program is not for this person: it is not suggested again ahead of
+            # anything HR has not ruled out (model.decision_labels.REJECTED_FACTOR).
+            rejected = np.nan_to_num(feats["rejected_for_fit"].to_numpy(dtype=float)) > 0
+            feats["score"] = np.where(rejected, feats["score"] * REJECTED_FACTOR, feats["score"])
         return feats
 
     def recommend(self, ctx: Context, persons: list[str] | None = None, k: int = 10,

@@ -116,3 +116,28 @@ def test_training_examples_keep_fit_rejections_and_drop_the_others(frames):
     assert (fit & eligible) - set(zip(plain[PERSON], plain["program_id"]))
     # A rejection for another reason is no example unless the person enrolled anyway.
     assert not ((other - chosen) & keys)
+
+
+def test_a_program_hr_rejected_for_fit_is_not_suggested_again_ahead_of_others(frames, as_of):
+    """With decisions used, a person's fit-rejected program drops below the others."""
+    from dataclasses import replace
+
+    from model import quarters as qt
+    from model.recommender import Recommender
+
+    config = replace(ModelConfig(train_quarters=4, ranker_max_iter=40, engagement_max_iter=40),
+                     use_decisions=True)
+    rec = Recommender(config).fit(frames, qt.shift(as_of, -1))
+    ctx = rec.context(frames, as_of)
+    person = ctx.snap.people.index[ctx.snap.people["active"].astype(bool)][0]
+    top = rec.recommend(ctx, [person], k=3, reasons=False)["program_id"].tolist()
+    start = ctx.snap.start - pd.Timedelta(days=5)
+    extra = pd.DataFrame({"decision_id": ["T1"], PERSON: [person], "program_id": [top[0]],
+                          "offering_id": [None], "decision": ["rejected"],
+                          "reason_code": ["not_relevant"], "reason": [None], "decided_by": [None],
+                          "decided_at": [start], "model_version": [None]})
+    changed = dict(frames)
+    changed["decisions"] = pd.concat([frames["decisions"], extra], ignore_index=True)
+    again = rec.recommend(rec.context(changed, as_of), [person], k=3, reasons=False)
+    assert top[0] not in again["program_id"].tolist()
+    assert again["program_id"].tolist()[:2] == top[1:3]
