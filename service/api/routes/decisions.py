@@ -7,6 +7,7 @@ an offering nominates the employee: an enrollment with status ``nominated``, sou
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 
@@ -17,8 +18,9 @@ from service import audit
 from service.api import people
 from service.api.deps import CurrentUser, RowId, ServicesDep
 from service.api.errors import ApiError, not_found
-from service.api.schemas.decisions import (DecisionCreate, DecisionPublic, EnrollmentPublic,
-                                           EnrollmentUpdate)
+from service.api.schemas.decisions import (DecisionCreate, DecisionPublic, DecisionStatsPublic,
+                                           EnrollmentPublic, EnrollmentUpdate)
+from service.decision_stats import load_decisions, summarise
 from service.storage.schema import CANONICAL
 
 router = APIRouter(tags=["decisions"])
@@ -73,6 +75,18 @@ def decide(body: DecisionCreate, user: CurrentUser, services: ServicesDep) -> De
                           decision=body.decision, reason_code=body.reason_code,
                           reason=body.reason, decided_by=user.username,
                           decided_at=today, model_version=version, enrollment_id=enrollment_id)
+
+
+@router.get("/decisions/stats", response_model=DecisionStatsPublic)
+def decision_stats(user: CurrentUser, services: ServicesDep) -> DecisionStatsPublic:
+    """How often HR accepts suggestions, by program category and by unit, and why it rejects
+    them; groups of fewer than 10 decisions are suppressed. A unit head sees their own unit's."""
+    unit = None if user.all_units else (user.unit or "")
+    with services.engine.begin() as conn:
+        stats = summarise(load_decisions(conn, unit))
+        audit.record(conn, user.username, "decision_stats_view", "unit", unit or "*",
+                     {"decisions": stats.overall.decisions})
+    return DecisionStatsPublic(unit=unit, **dataclasses.asdict(stats))
 
 
 @router.patch("/enrollments/{enrollment_id}", response_model=EnrollmentPublic, responses={404: {}})

@@ -63,3 +63,41 @@ class EnrollmentPublic(BaseModel):
     jp_earned: float | None
     post_test_score: float | None
     source: str | None
+
+
+Suppressed = Literal["fewer", "complementary"]
+
+
+class DecisionRate(BaseModel):
+    """One group's decisions and accept rate (numbers None when suppressed)."""
+
+    group: str | None = Field(description="program category or unit; null: not recorded "
+                                          "(in ``overall``: every decision of the scope)")
+    decisions: int | None
+    accepted: int | None
+    accept_rate: float | None
+    suppressed: Suppressed | None = Field(
+        description="fewer: fewer than ``threshold`` decisions; complementary: hidden so that "
+                    "a small group cannot be worked out from the total")
+
+
+class ReasonShare(BaseModel):
+    """One reject reason's count and share of the rejections (None when suppressed)."""
+
+    reason_code: str
+    count: int | None
+    share: float | None
+    suppressed: Suppressed | None
+
+
+class DecisionStatsPublic(BaseModel):
+    """HR's decisions in the caller's scope: every unit, or a unit head's own unit."""
+
+    threshold: int
+    unit: str | None = Field(description="the unit the statistics are restricted to")
+    overall: DecisionRate
+    by_category: list[DecisionRate]
+    by_unit: list[DecisionRate]
+    rejections: int | None
+    reasons: list[ReasonShare] = Field(description="shown reasons, most frequent first, then "
+                                                   "the suppressed ones")

@@ -1,5 +1,7 @@
 """The model: served version, metrics, model card, versions with drift and gates (fairness
-included); for admins: reload, promote a version, roll back, and retrain a quarter."""
+included), HR's decisions on its suggestions (``service.decision_stats``, through the API's
+route: the same unit scope and suppression); for admins: reload, promote a version, roll back,
+and retrain a quarter."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from model import quarters, registry
 from service import audit, retraining
 from service.api.deps import ServicesDep, serving
-from service.api.routes import model_version
+from service.api.routes import decisions, model_version
 from service.settings import get_settings
 from service.web.rendering import render
 from service.retrain_jobs import JOB
@@ -41,7 +43,9 @@ def model_page(request: Request, user: WebUser, services: ServicesDep,
     versions, reachable = _versions()
     default_quarter = quarters.shift(info.as_of, -1) if info.as_of else ""
     headline = {k: v for k, v in info.metrics.items() if k.startswith(HEADLINE)}
+    stats = decisions.decision_stats(user, services)
     return render(request, "model.html", user, info=info, versions=versions, headline=headline,
+                  stats=stats,
                   registry_ok=reachable, job=JOB, default_quarter=default_quarter,
                   notice=notice if notice in NOTICES else None)
 

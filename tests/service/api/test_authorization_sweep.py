@@ -114,6 +114,7 @@ RECIPES: dict[tuple[str, str], list[dict]] = {
     ("POST", f"{API}/decisions"): [{"json": {"employee_id": "{employee_id}",
                                              "program_id": "{program_id}",
                                              "decision": "rejected", "reason": "sweep"}}],
+    ("GET", f"{API}/decisions/stats"): [{}],
     ("PATCH", f"{API}/enrollments/{{enrollment_id}}"): [{"json": {"status": "{enrollment_status}"}}],
     ("GET", f"{API}/training-records"): [{}, {"params": {"unit": "{unit}"}},
                                          {"params": {"employee_id": "{employee_id}"}},
@@ -555,6 +556,11 @@ def test_lists_exports_and_plans_hold_only_the_heads_unit(sweep):
     risk = head.get(f"{API}/risk-groups").json()
     assert risk["unit"] == sweep["unit_a"]
     assert not id_pattern.findall(json.dumps(risk))
+    # Decision statistics: the head's own unit's decisions, by unit and category, no person.
+    stats = head.get(f"{API}/decisions/stats").json()
+    assert stats["unit"] == sweep["unit_a"]
+    assert {r["group"] for r in stats["by_unit"]} <= {sweep["unit_a"]}
+    assert not id_pattern.findall(json.dumps(stats))
     # Running trainings: only A's people (tests/service/api/test_running.py shows the list is
     # not empty on a world with running trainings in the head's unit).
     for path in (f"{API}/running-enrolments", f"{UI}/running"):

@@ -1,5 +1,7 @@
 """HR decisions on suggestions, nominations, and enrollment outcomes."""
 
+import json
+
 import sqlalchemy as sa
 
 from service.storage.schema import CANONICAL, audit_log
@@ -81,3 +83,58 @@ def test_bad_decisions(client, headers, kit):
     huge = client.patch("/api/v1/enrollments/1194620979295073924546560", json={"status": "dropped"},
                         headers=headers["admin"])
     assert huge.status_code == 422 and "enrollment_id" in huge.json()["detail"]
+
+
+def test_decision_stats_are_scoped_to_a_unit_head_and_hide_small_groups(make_client, kit,
+                                                                         api_world, tmp_path):
+    """On a private copy of the database whose decisions are exactly the ones made here."""
+    import sqlite3
+    import uuid
+
+    from service.storage.engine import get_engine
+
+    with sqlite3.connect(api_world["engine"].url.database) as source, \
+            sqlite3.connect(tmp_path / "stats.db") as copy:
+        source.backup(copy)
+    engine = get_engine(f"sqlite:///{tmp_path / 'stats.db'}")
+    with engine.begin() as conn:
+        conn.execute(DEC.delete())
+    c = make_client(engine=engine)
+    admin, head = kit.bearer(c, "admin", "admin"), kit.bearer(c, "head_health", "unit_head")
+    empty = c.get("/api/v1/decisions/stats", headers=admin).json()
+    assert empty["overall"]["decisions"] == 0 and empty["by_unit"] == empty["reasons"] == []
+
+    def rows(n, employee, program, decision, code=None):
+        return [{"decision_id": uuid.uuid4().hex, "employee_id": employee, "program_id": program,
+                 "decision": decision, "reason_code": code} for _ in range(n)]
+
+    with engine.begin() as conn:  # P001 digital, P002/P003 manajerial, P004 kepemimpinan
+        conn.execute(DEC.insert(), rows(6, kit.SITI, "P002", "accepted")
+                     + rows(11, kit.ANDI, "P003", "rejected", "not_relevant")
+                     + rows(3, kit.SITI, "P003", "rejected", "budget")
+                     + rows(12, kit.BUDI, "P001", "accepted")
+                     + rows(3, kit.RUDI, "P004", "rejected", "scheduling"))
+    every = c.get("/api/v1/decisions/stats", headers=admin)
+    own = c.get("/api/v1/decisions/stats", headers=head)
+    engine.dispose()
+    assert every.status_code == own.status_code == 200
+    every, own = every.json(), own.json()
+    assert every["unit"] is None and every["threshold"] == 10
+    assert (every["overall"]["decisions"], every["overall"]["accepted"]) == (35, 18)
+    assert [(r["group"], r["decisions"], r["accept_rate"]) for r in every["by_unit"]] == [
+        (kit.BKPSDM, 15, 0.8), (kit.HEALTH, 20, 0.3)]
+    assert [(r["group"], r["decisions"], r["suppressed"]) for r in every["by_category"]] == [
+        ("kepemimpinan", None, "fewer"), ("manajerial", 20, None), ("digital", None, "complementary")]
+    assert every["rejections"] == 17
+    assert [(r["reason_code"], r["count"], r["suppressed"]) for r in every["reasons"]] == [
+        ("not_relevant", 11, None), ("scheduling", None, "fewer"), ("budget", None, "fewer")]
+    # The head of Dinas Kesehatan: their unit's 20 decisions only.
+    assert own["unit"] == kit.HEALTH and [r["group"] for r in own["by_unit"]] == [kit.HEALTH]
+    assert (own["overall"]["decisions"], own["overall"]["accept_rate"]) == (20, 0.3)
+    assert [r["group"] for r in own["by_category"]] == ["manajerial"]
+    # 14 rejections: budget's 3 hidden, and not_relevant with it (else 14 - 11 gives it away).
+    assert own["rejections"] == 14
+    assert [(r["reason_code"], r["suppressed"]) for r in own["reasons"]] == [
+        ("not_relevant", "complementary"), ("budget", "fewer")]
+    text = json.dumps([every, own])
+    assert not [e for e in (kit.SITI, kit.ANDI, kit.BUDI, kit.RUDI, "Siti", "Budi") if e in text]

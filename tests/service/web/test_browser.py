@@ -94,6 +94,37 @@ def test_analyst_searches_sees_reasons_and_accepts_a_suggestion(page, web_kit, w
         ("web_analyst", "cocok untuk triwulan ini")]
 
 
+def test_analyst_rejects_with_a_reason_and_the_model_page_counts_it(page, web_kit, web_world):
+    log_in(page, "web_analyst", web_kit.PASSWORD)
+
+    def scheduling_rejections() -> int:
+        page.goto("/ui/model")
+        row = page.locator('#decision-reasons tr[data-reason="scheduling"]')
+        assert row.locator("th").inner_text() == "Jadwal tidak cocok"
+        return int(row.locator("td").first.inner_text().replace(".", ""))
+
+    before = scheduling_rejections()
+    page.goto(f"/ui/employees/{web_world['person_b']}")
+    rows = page.locator("tr.suggestion")
+    # A suggestion without an earlier decision: the record after rejecting is this test's.
+    target = next(rows.nth(i) for i in range(rows.count())
+                  if rows.nth(i).locator(".decided").count() == 0)
+    program = target.get_attribute("data-program")
+    target.get_by_label("Alasan penolakan").select_option("scheduling")
+    target.get_by_label("Catatan (opsional)").fill("bentrok dengan jadwal pelayanan")
+    target.get_by_role("button", name="Tolak").click()
+    page.wait_for_url(re.compile(r"notice=decision\.rejected"))
+    assert page.locator("#notice").inner_text() == "Saran ditolak dan dicatat"
+    decided = page.locator(f'tr.suggestion[data-program="{program}"] .decided')
+    assert decided.inner_text().startswith("Ditolak oleh web_analyst")
+    assert decided.inner_text().endswith("· Jadwal tidak cocok")
+    shot(page, web_kit, "profile-rejected-with-reason")
+    assert scheduling_rejections() == before + 1
+    assert page.get_by_role("heading", name="Keputusan HR atas saran").is_visible()
+    page.locator("#decision-stats").scroll_into_view_if_needed()
+    shot(page, web_kit, "model-decision-stats")
+
+
 def test_language_switch_is_remembered(page, web_kit, web_world):
     log_in(page, "web_admin", web_kit.PASSWORD)
     assert page.locator("html").get_attribute("lang") == "id"
