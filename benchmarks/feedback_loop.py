@@ -110,6 +110,7 @@ class Loop:
                 pd.DataFrame(columns=["person_key", "program_id", "quarter", "propensity"]))
 
     def step(self, q: str) -> dict:
+        from commands.oracle_harness import oracle_from_truth
         from model.evaluation import evaluate
         from model.exploration import explore
         from model.recommender import Recommender
@@ -122,9 +123,7 @@ class Loop:
         city_q = self.city_loop[self.city_loop["quarter"] == q]
         noms = city_q[city_q["source"] == "nominated"]
         n_nom = noms.groupby("employee_id").size()
-        from service.pseudonym import person_key
-
-        keys = {person_key(e, KEY): e for e in n_nom.index}
+        keys = {pk: e for pk, e in self.id_of.items() if e in n_nom.index}
         people = sorted(set(keys) & set(ctx.snap.people.index))
         ranked = rec.recommend(ctx, people, k=self.k + 20, quarter=q, reasons=False)
         lists = {pk: g["program_id"].tolist() for pk, g in ranked.groupby("person_key", sort=False)}
@@ -158,7 +157,7 @@ class Loop:
 
         # How the offline evaluation judges this quarter's model on what followed.
         frames_after = self.frames()
-        oracle = _pk_oracle(self.truth, self.id_of)
+        oracle = oracle_from_truth(self.truth, list(self.id_of.values()), KEY)
         res = evaluate(frames_after, q, k=10, oracle=oracle, recommender=rec,
                        exposure=self.exposure())
         city_value = _value(self.truth, noms.assign(quarter=q))
@@ -266,23 +265,6 @@ def _quarter_start(q: str) -> str:
     return str(quarter_start(q))
 
 
-def _pk_oracle(truth, id_of: dict):
-    from synthetic.oracle import oracle_scores
-
-    def score(pairs: pd.DataFrame) -> np.ndarray:
-        ids = pairs["person_key"].map(id_of)
-        known = ids.notna().to_numpy() & pairs["program_id"].isin(truth.programs.index).to_numpy()
-        out = np.zeros(len(pairs))
-        if known.any():
-            out[known] = oracle_scores(truth, pd.DataFrame({
-                "employee_id": ids[known].to_numpy(),
-                "program_id": pairs.loc[known, "program_id"].to_numpy(),
-                "quarter": pairs.loc[known, "quarter"].to_numpy()}))
-        return out
-
-    return score
-
-
 def _value(truth, rows: pd.DataFrame) -> np.ndarray:
     from synthetic.oracle import oracle_scores
 
@@ -309,13 +291,14 @@ def run(employees: int, years: int, seed: int, loop_quarters: int, arms=ARMS, k:
         truth = load_truth(Path(tmp) / "truth")
     # The reference: the same evaluation of the first loop quarter on the city's own history,
     # where the completions followed HR's pre-model nominations (no echo).
+    from commands.oracle_harness import oracle_from_truth
     from model.evaluation import evaluate
     from model.snapshot import conform
-    from service.pseudonym import person_key, pseudonymise_tables
+    from service.pseudonym import pseudonymise_tables
 
-    id_of = {person_key(e, KEY): e for e in world.tables["employees"]["employee_id"]}
+    ids = list(world.tables["employees"]["employee_id"])
     base = evaluate(conform(pseudonymise_tables(dict(world.tables), key=KEY)), loop[0], k=k,
-                    oracle=_pk_oracle(truth, id_of), config=config)
+                    oracle=oracle_from_truth(truth, ids, KEY), config=config)
     before = {name: {"naive_ndcg@10": base["ranking"][name]["ndcg@10"],
                      "true_ndcg@10": base["ranking"][name]["true_ndcg@10"]}
               for name in ("model", "most_popular", "oracle")}

@@ -19,9 +19,16 @@ from service.pseudonym import load_key, person_key
 def oracle_from_ids(truth_dir: Path, employee_ids: list[str], key: bytes
                     ) -> Callable[[pd.DataFrame], np.ndarray]:
     """Oracle scores for pairs keyed by ``person_key`` (true benefit x P(complete))."""
-    from synthetic.oracle import load_truth, oracle_scores
+    from synthetic.oracle import load_truth
 
-    truth = load_truth(truth_dir)
+    return oracle_from_truth(load_truth(truth_dir), employee_ids, key)
+
+
+def oracle_from_truth(truth, employee_ids: list[str], key: bytes
+                      ) -> Callable[[pd.DataFrame], np.ndarray]:
+    """``oracle_from_ids`` for a truth already loaded (``synthetic.oracle.load_truth``)."""
+    from synthetic.oracle import oracle_scores
+
     to_id = {person_key(e, key): e for e in employee_ids}
 
     def score(pairs: pd.DataFrame) -> np.ndarray:

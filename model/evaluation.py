@@ -52,14 +52,10 @@ def corrected_ranking(rankings: dict[str, pd.DataFrame], truth: pd.DataFrame,
             for name, ranked in rankings.items()}
 
 
-def _ranking(rec: Recommender, frames, as_of: str, k: int, oracle: Oracle | None,
-             exposure: pd.DataFrame | None = None):
-    ctx = rec.context(frames, as_of)
-    truth = quarter_outcomes(frames, as_of)
-    truth = truth[(truth["completed"] == 1) & truth[PERSON].isin(ctx.snap.people.index)]
-    offered = offered_programs(ctx.snap, as_of)
-    pairs = candidate_pairs(ctx.snap, sorted(set(truth[PERSON])), offered)
-    truth = truth[truth["program_id"].isin(offered)]
+def _rankings(rec: Recommender, ctx, pairs: pd.DataFrame, as_of: str, k: int,
+              oracle: Oracle | None) -> tuple[dict[str, pd.DataFrame], np.ndarray | None]:
+    """The top k of ``pairs`` by the model, each baseline and (given) the oracle, and the
+    oracle's gain of every pair."""
     scored = rec.score_pairs(ctx, pairs)
     key = scored["mandatory"] * 10.0 * rec.config.mandatory_first + scored["score"]
     rankings = {"model": rank_by(scored, key.to_numpy(), PERSON, k)}
@@ -69,6 +65,18 @@ def _ranking(rec: Recommender, frames, as_of: str, k: int, oracle: Oracle | None
     if oracle is not None:
         true_gain = oracle(pairs.assign(quarter=as_of))
         rankings["oracle"] = rank_by(scored, true_gain, PERSON, k)
+    return rankings, true_gain
+
+
+def _ranking(rec: Recommender, frames, as_of: str, k: int, oracle: Oracle | None,
+             exposure: pd.DataFrame | None = None):
+    ctx = rec.context(frames, as_of)
+    truth = quarter_outcomes(frames, as_of)
+    truth = truth[(truth["completed"] == 1) & truth[PERSON].isin(ctx.snap.people.index)]
+    offered = offered_programs(ctx.snap, as_of)
+    pairs = candidate_pairs(ctx.snap, sorted(set(truth[PERSON])), offered)
+    truth = truth[truth["program_id"].isin(offered)]
+    rankings, true_gain = _rankings(rec, ctx, pairs, as_of, k, oracle)
     eligible = set(zip(pairs[PERSON], pairs["program_id"]))
     rows = {}
     for name, ranked in rankings.items():
@@ -90,18 +98,9 @@ def _ranking(rec: Recommender, frames, as_of: str, k: int, oracle: Oracle | None
         # completed something: the estimators average over the people the log covers.
         shown = sorted(set(exposure.loc[exposure["quarter"] == as_of, PERSON])
                        & set(ctx.snap.people.index))
-        if shown:
-            spairs = candidate_pairs(ctx.snap, shown, offered)
-            sscored = rec.score_pairs(ctx, spairs)
-            skey = sscored["mandatory"] * 10.0 * rec.config.mandatory_first + sscored["score"]
-            srank = {"model": rank_by(sscored, skey.to_numpy(), PERSON, k)}
-            for name, fn in BASELINES.items():
-                srank[name] = rank_by(sscored, fn(sscored), PERSON, k)
-            if oracle is not None:
-                srank["oracle"] = rank_by(sscored, oracle(spairs.assign(quarter=as_of)), PERSON, k)
-            corrected = corrected_ranking(srank, truth, exposure, as_of, k)
-        else:
-            corrected = corrected_ranking({}, truth, exposure, as_of, k)
+        judged = (_rankings(rec, ctx, candidate_pairs(ctx.snap, shown, offered), as_of, k,
+                            oracle)[0] if shown else {})
+        corrected = corrected_ranking(judged, truth, exposure, as_of, k)
     return rows, groups, info, corrected
 
 

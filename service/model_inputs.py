@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
-from model.quarters import quarter_of
+from model.quarters import quarters_of
 from service.pseudonym import load_key, pseudonymise_tables
 from service.storage.frames import load_tables
 from service.storage.schema import impressions
@@ -26,5 +26,5 @@ def load_exposure(engine: sa.Engine) -> pd.DataFrame:
     with engine.connect() as conn:
         rows = conn.execute(sa.select(*cols)).all()
     frame = pd.DataFrame(rows, columns=["person_key", "program_id", "shown_at", "propensity"])
-    frame["quarter"] = [quarter_of(pd.Timestamp(t).date()) for t in frame["shown_at"]]
+    frame["quarter"] = quarters_of(pd.to_datetime(frame["shown_at"], utc=True)).astype(object)
     return frame.drop(columns="shown_at")
