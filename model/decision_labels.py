@@ -29,16 +29,13 @@ import pandas as pd
 from model.snapshot import PERSON
 
 FIT_REASONS = ("not_relevant", "already_competent")
-DECISION_FEATURES = ("rejected_for_fit", "program_fit_rejection_rate", "peer_fit_rejection_rate",
-                     "person_category_fit_rejection_rate")
+DECISION_FEATURES = ("rejected_for_fit", "program_fit_rejection_rate", "peer_fit_rejection_rate")
 PEERS = ("job_kind", "sector")
 # A pair HR rejected for fit keeps this share of its score when ranked again: below anything
 # comparable that HR has not ruled out, but still there when nothing else is eligible.
 REJECTED_FACTOR = 0.1
 # Pseudo-decisions of the program-level rate's prior (toward the overall rate).
 PRIOR_WEIGHT = 10.0
-# ... and of the person's per-category rate (a person has few decisions).
-PERSON_PRIOR_WEIGHT = 2.0
 
 
 def usable(decisions: pd.DataFrame) -> pd.DataFrame:
@@ -82,20 +79,16 @@ class DecisionTables:
     program_rate: pd.Series
     peer_rate: pd.Series
     overall: float
-    person_category_rate: pd.Series | None = None  # (person_key, category)
-    category: pd.Series | None = None  # program_id -> category
 
 
 def _rate(fit: pd.Series, shown: pd.Series, prior: pd.Series | float) -> pd.Series:
     return (fit.reindex(shown.index).fillna(0) + PRIOR_WEIGHT * prior) / (shown + PRIOR_WEIGHT)
 
 
-def decision_tables(decisions: pd.DataFrame, people: pd.DataFrame,
-                    programs: pd.DataFrame | None = None) -> DecisionTables | None:
+def decision_tables(decisions: pd.DataFrame, people: pd.DataFrame) -> DecisionTables | None:
     """The tables of ``decision_features`` from ``decisions`` (the caller passes only those
-    made before the snapshot), ``people`` (indexed by person_key, with ``PEERS``) and
-    ``programs`` (indexed by program_id, with ``category``; without it no per-category rate);
-    None when there are none."""
+    made before the snapshot) and ``people`` (indexed by person_key, with ``PEERS``); None when
+    there are none."""
     d = usable(decisions)
     d = d[d[PERSON].isin(people.index)]
     if d.empty:
@@ -110,16 +103,8 @@ def decision_tables(decisions: pd.DataFrame, people: pd.DataFrame,
     shown = d.groupby(keys).size()
     prior = program_rate.reindex(shown.index.get_level_values("program_id")).to_numpy()
     peer_rate = _rate(d[fit_mask].groupby(keys).size(), shown, prior)
-    person_rate, category = None, None
-    if programs is not None and "category" in programs.columns:
-        category = programs["category"].astype("string").fillna("")
-        d = d.assign(category=category.reindex(d["program_id"]).fillna("").to_numpy())
-        by = [PERSON, "category"]
-        seen = d.groupby(by).size()
-        person_rate = ((d[fit_mask].groupby(by).size().reindex(seen.index).fillna(0)
-                        + PERSON_PRIOR_WEIGHT * overall) / (seen + PERSON_PRIOR_WEIGHT))
     return DecisionTables(d[fit_mask].groupby([PERSON, "program_id"]).size(), program_rate,
-                          peer_rate, overall, person_rate, category)
+                          peer_rate, overall)
 
 
 def decision_features(tables: DecisionTables | None, pairs: pd.DataFrame,
@@ -134,12 +119,6 @@ def decision_features(tables: DecisionTables | None, pairs: pd.DataFrame,
     program_rate = tables.program_rate.reindex(program).fillna(tables.overall).to_numpy(float)
     peers = [people[c].reindex(person).astype("string").fillna("").to_numpy() for c in PEERS]
     peer_rate = tables.peer_rate.reindex(pd.MultiIndex.from_arrays([*peers, program])).to_numpy(float)
-    person_rate = np.full(len(pairs), tables.overall)
-    if tables.person_category_rate is not None:
-        cat = tables.category.reindex(program).fillna("").to_numpy()
-        person_rate = tables.person_category_rate.reindex(pd.MultiIndex.from_arrays(
-            [person, cat])).fillna(tables.overall).to_numpy(float)
     return {"rejected_for_fit": tables.pair_count.reindex(pair_keys).fillna(0).to_numpy(float),
             "program_fit_rejection_rate": program_rate,
-            "peer_fit_rejection_rate": np.where(np.isnan(peer_rate), program_rate, peer_rate),
-            "person_category_fit_rejection_rate": person_rate}
+            "peer_fit_rejection_rate": np.where(np.isnan(peer_rate), program_rate, peer_rate)}

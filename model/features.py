@@ -289,8 +289,7 @@ def pair_features(snap: Snapshot, pairs: pd.DataFrame, people: pd.DataFrame,
     feats["concurrent_jp"] = _concurrent_jp(snap, pairs)
     for col in REGISTRATION_FEATURES:
         feats[col] = _registration_value(snap, pairs, col)
-    tables = snap.cached("decision_tables", lambda: decision_tables(snap.decisions, snap.people,
-                                                                      snap.programs))
+    tables = snap.cached("decision_tables", lambda: decision_tables(snap.decisions, snap.people))
     for k, v in decision_features(tables, pairs, snap.people).items():
         feats[k] = v
     return feats

@@ -17,8 +17,7 @@ RANKER_FEATURES = PERSON_FEATURES + PAIR_FEATURES + DECISION_FEATURES
 # program aimed below the person's level never becomes more relevant; nor does one HR rejected
 # for the person as not fitting.
 MONOTONE = {"gap_closed": 1, "n_gaps_covered": 1, "gap_in_program": 1, "frac_gap_closed": 1,
-            "too_easy": -1, "rejected_for_fit": -1,
-            "person_category_fit_rejection_rate": -1}
+            "too_easy": -1, "rejected_for_fit": -1}
 
 
 class Ranker:

@@ -52,27 +52,6 @@ def test_features_count_the_pair_and_smooth_the_program_and_peer_rates():
     assert f["peer_fit_rejection_rate"][0] > f["program_fit_rejection_rate"][0] > f["peer_fit_rejection_rate"][1]
 
 
-def test_a_persons_fit_rejections_carry_to_programs_of_the_same_category():
-    d = decisions([("a", "P1", "rejected", "not_relevant", "2025-01-05"),
-                   ("a", "P2", "rejected", "not_relevant", "2025-01-05"),
-                   ("a", "P3", "accepted", None, "2025-01-05"),
-                   ("b", "P1", "accepted", None, "2025-01-05")])
-    programs = pd.DataFrame({"category": ["teknis", "teknis", "manajerial", "teknis"]},
-                            index=pd.Index(["P1", "P2", "P3", "P4"], name="program_id"))
-    tables = decision_tables(d, PEOPLE, programs)
-    pairs = pd.DataFrame({PERSON: ["a", "a", "b", "c"], "program_id": ["P4", "P3", "P4", "P4"]})
-    rate = decision_features(tables, pairs, PEOPLE)["person_category_fit_rejection_rate"]
-    overall = 2 / 4
-    # a: 2 of 2 technical programs rejected for fit, smoothed with 2 pseudo-decisions.
-    assert rate[0] == pytest.approx((2 + 2 * overall) / (2 + 2))
-    assert rate[1] == pytest.approx((0 + 2 * overall) / (1 + 2))  # a's one managerial: accepted
-    assert rate[2] == pytest.approx((0 + 2 * overall) / (1 + 2))
-    assert rate[3] == pytest.approx(overall)  # c has no decisions
-    # Without the programs' categories the column is the overall rate.
-    flat = decision_features(decision_tables(d, PEOPLE), pairs, PEOPLE)
-    assert flat["person_category_fit_rejection_rate"].tolist() == [overall] * 4
-
-
 def test_no_decisions_give_empty_columns_the_ranker_leaves_out():
     f = decision_features(decision_tables(decisions([]), PEOPLE),
                           pd.DataFrame({PERSON: ["a"], "program_id": ["P1"]}), PEOPLE)
