@@ -34,6 +34,9 @@ PEERS = ("job_kind", "sector")
 # A pair HR rejected for fit keeps this share of its score when ranked again: below anything
 # comparable that HR has not ruled out, but still there when nothing else is eligible.
 REJECTED_FACTOR = 0.1
+# In the collaborative score, a program rejected for fit counts against the programs like it
+# with this weight (a completion counts +1).
+CF_REJECTED_WEIGHT = 1.0
 # Pseudo-decisions of the program-level rate's prior (toward the overall rate).
 PRIOR_WEIGHT = 10.0
 
@@ -51,6 +54,12 @@ def is_fit_rejection(decisions: pd.DataFrame) -> np.ndarray:
     """Rejected for a reason about fit (see ``FIT_REASONS``)."""
     return ((decisions["decision"] == "rejected")
             & decisions["reason_code"].isin(FIT_REASONS)).to_numpy(dtype=bool)
+
+
+def fit_rejections(decisions: pd.DataFrame) -> pd.DataFrame:
+    """Distinct (person_key, program_id) pairs rejected for fit."""
+    d = usable(decisions)
+    return d.loc[is_fit_rejection(d), [PERSON, "program_id"]].drop_duplicates()
 
 
 def between(decisions: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from model import glossary as g
 from model import quarters as qt
+from model.competence_evidence import evidenced_levels
 from model.config import ModelConfig
 from model.outside_training import EXTERNAL, counting_dates, matched_records, without_repeats
 from model.tables import TABLES, parse_list, parse_targets
@@ -288,6 +289,8 @@ def build_snapshot(frames: dict[str, pd.DataFrame], as_of: str,
     ok = (rows >= 0) & pd.notna(cols)
     rows, cols = rows[ok], cols[ok].astype(int)
     assessed[rows, cols] = pd.to_numeric(ass["assessed_level"], errors="coerce").to_numpy()[ok]
+    assessed_on = np.full(assessed.shape, np.datetime64("NaT"), dtype="datetime64[ns]")
+    assessed_on[rows, cols] = pd.to_datetime(ass["assessed_on"]).to_numpy()[ok]
     required[rows, cols] = pd.to_numeric(ass["required_level"], errors="coerce").to_numpy()[ok]
     # Managerial competencies without a recorded requirement take the job's standard level.
     ctype = comp.drop_duplicates("code").set_index(comp["code"].drop_duplicates().astype(str))["type"]
@@ -319,6 +322,11 @@ def build_snapshot(frames: dict[str, pd.DataFrame], as_of: str,
     decisions = (decisions.loc[decisions["decided_at"] < start,
                                [PERSON, "program_id", "decision", "reason_code", "decided_at"]]
                  .reset_index(drop=True) if config.use_decisions else decisions.iloc[0:0])
+    # HR's "already competent" is newer evidence of level than an old assessment.
+    assessed = evidenced_levels(
+        assessed, assessed_on, decisions,
+        people.index.get_indexer(decisions[PERSON].astype(str)),
+        programs.index.get_indexer(decisions["program_id"].astype(str)), targets)
 
     return Snapshot(as_of=as_of, start=start, people=people, programs=programs,
                     offerings=offerings, history=history, external_jp=external_jp,

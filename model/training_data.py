@@ -19,7 +19,7 @@ from model import quarters as qt
 from model.candidates import candidate_pairs, offered_programs
 from model.collaborative import ItemCF
 from model.config import ModelConfig
-from model.decision_labels import between, ranking_labels
+from model.decision_labels import CF_REJECTED_WEIGHT, between, fit_rejections, ranking_labels
 from model.features import REGISTRATION_COLUMNS, pair_features, person_features, yearly_jp_of
 from model.outside_training import without_repeats
 from model.snapshot import PERSON, Snapshot, build_snapshot, conform
@@ -56,8 +56,14 @@ def cf_scores(cf: ItemCF | None, snap: Snapshot, pairs: pd.DataFrame) -> np.ndar
     if cf is None or pairs.empty:
         return np.zeros(len(pairs))
     hist = completions(snap.history_of(pairs[PERSON]))
+    scores = np.asarray(cf.score_pairs(hist, pairs), dtype=float)
+    rejected = fit_rejections(snap.decisions)
+    rejected = rejected[rejected[PERSON].isin(pairs[PERSON])]
+    if not rejected.empty:
+        # What HR rejected for fit pulls down the programs like it (model.decision_labels).
+        scores = scores - CF_REJECTED_WEIGHT * np.asarray(cf.score_pairs(rejected, pairs), float)
     # Rounded so float32 summation order (which follows the ids) cannot change a split.
-    return np.round(np.asarray(cf.score_pairs(hist, pairs), dtype=float), 5)
+    return np.round(scores, 5)
 
 
 def quarter_outcomes(frames: dict[str, pd.DataFrame], quarter: str) -> pd.DataFrame:
