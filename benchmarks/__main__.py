@@ -7,6 +7,7 @@ import sys
 
 MODULES = (
     "benchmarks.model_quality",
+    "benchmarks.decisions_effect",
     "benchmarks.calibration",
     "benchmarks.movielens",
     "benchmarks.cf_speed",

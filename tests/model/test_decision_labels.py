@@ -75,6 +75,25 @@ def test_the_snapshot_holds_only_decisions_made_before_it(frames):
     assert off.decisions.empty
 
 
+def test_already_competent_raises_the_snapshot_levels_only_where_hr_said_so(frames):
+    d = frames["decisions"]
+    cut = sorted(d["decided_at"].dt.to_period("Q").astype(str).unique())[-1]
+    on = build_snapshot(frames, cut, ModelConfig(use_decisions=True))
+    off = build_snapshot(frames, cut, ModelConfig(use_decisions=False))
+    a_on, a_off = np.nan_to_num(on.assessed, nan=-1), np.nan_to_num(off.assessed, nan=-1)
+    assert (a_on >= a_off).all()
+    raised = np.argwhere(a_on > a_off)
+    assert len(raised), "the small world has no stale assessment HR contradicted"
+    said = on.decisions[on.decisions["reason_code"].eq("already_competent")]
+    # Each raised cell: the person had such a decision on a program targeting that competency,
+    # and the new level is one of those programs' targets.
+    for row, col in raised[:200]:
+        person = on.people.index[row]
+        progs = said.loc[said[PERSON] == person, "program_id"]
+        levels = on.targets[on.programs.index.get_indexer(progs), col]
+        assert a_on[row, col] in set(levels[levels > 0])
+
+
 def test_training_examples_keep_fit_rejections_and_drop_the_others(frames):
     d = frames["decisions"]
     quarter = d["decided_at"].dt.to_period("Q").astype(str).value_counts().index[0]
