@@ -6,7 +6,8 @@ targets is at least the program's target level. An assessment can be a year or t
 is newer knowledge, and it holds for every other program on the same competencies, not only
 the rejected one. So, where such a decision is more recent than the latest assessment of a
 competency, the level the ranker works from is raised to the program's target (never lowered:
-the decision says "at least"). An assessment made after the decision stands as it is.
+the decision says "at least"). An assessment made after the decision stands as it is, and a
+competency never assessed stays unknown.
 """
 
 from __future__ import annotations
@@ -37,11 +38,12 @@ def evidenced_levels(assessed: np.ndarray, assessed_on: np.ndarray, decisions: p
     r, c = np.nonzero(targets[progs] > 0)       # one row per (decision, targeted competency)
     person, comp, level, at = rows[r], c, targets[progs[r], c], when[r]
     prior = assessed_on[person, comp]
-    newer = np.isnat(prior) | (at > prior)
+    # Only an assessed level is raised: filling never-assessed cells from these decisions
+    # alone would show the ranker known levels that never have a gap.
+    newer = ~np.isnat(prior) & (at > prior) & ~np.isnan(assessed[person, comp])
     out = assessed.copy()
     person, comp, level = person[newer], comp[newer], level[newer]
-    current = out[person, comp]
-    raised = np.where(np.isnan(current), level, np.maximum(current, level))
+    raised = np.maximum(out[person, comp], level)
     # Several decisions on one cell: the highest level said stands.
     cell = pd.DataFrame({"p": person, "c": comp, "v": raised}).groupby(["p", "c"])["v"].max()
     out[cell.index.get_level_values("p"), cell.index.get_level_values("c")] = cell.to_numpy()

@@ -38,12 +38,13 @@ class ModelConfig:
     engagement_calibration: str = "recent"
     mandatory_first: bool = True
     # Learn from HR's decisions on suggestions (model.decision_labels): rejections for fit as
-    # negatives and features, and a fit-rejected program not suggested again to that person.
-    # Off by default: on the synthetic city's held-out quarters it did not raise NDCG@10
-    # (0.2939 vs 0.2932 in 2025Q4, 0.3347 vs 0.3408 in 2026Q3, benchmarks.model_quality), and
-    # in benchmarks.feedback_loop it cut re-shown rejections (61 vs 1,599) but moved true
-    # NDCG@10 only 0.748 vs 0.745; it stays a switch until it measurably helps.
-    use_decisions: bool = False
+    # negatives and features, a fit-rejected program not suggested again to that person and
+    # counted against programs like it in the collaborative score, and "already competent"
+    # taken as evidence of level (model.competence_evidence). On by default: over 3 synthetic
+    # cities x 2 held-out quarters (benchmarks.decisions_effect) it raised the true NDCG@10 in
+    # 5 of 6 (mean +0.003); NDCG@10 on the observed completions, which follow the city's own
+    # nominations, fell in most (docs/model.md). Without decisions in the data it changes nothing.
+    use_decisions: bool = True
     # Threads for the gradient-boosting and BLAS pools. One by default: with more, a busy
     # machine (a retrain beside the service, two workers) made fits 10-20x slower here.
     threads: int = 1
