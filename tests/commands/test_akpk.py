@@ -30,8 +30,8 @@ def test_bad_year_budget_or_file_is_a_clear_error_not_a_traceback(args, message)
     result = _run(*args)
     assert result.exit_code == 2
     assert message in " ".join(result.output.split())
-    assert "Traceback" not in result.output and result.exception is None or isinstance(
-        result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
 @pytest.mark.slow
