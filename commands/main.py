@@ -32,6 +32,7 @@ _COMMAND_MODULES = (
     "commands.training",
     "commands.cf",
     "commands.planning",
+    "commands.akpk",
     "commands.risk",
     "commands.demo",
     "commands.serving",

@@ -42,6 +42,7 @@ def error_page(request: Request, status: int, key: str | None, detail: str | Non
 def mount(app: FastAPI) -> None:
     """Add the pages, the static assets and the page error handlers to ``app``."""
     from service.web.pages import (
+        akpk,
         employees,
         imports,
         login,
@@ -53,7 +54,7 @@ def mount(app: FastAPI) -> None:
         units,
     )
 
-    for module in (login, overview, employees, units, risk, running, plans, imports,
+    for module in (login, overview, employees, units, risk, running, plans, akpk, imports,
                    model_info):
         app.include_router(module.router, prefix=PREFIX, include_in_schema=False)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="web-static")

@@ -20,7 +20,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 NAV = (("nav.overview", "/ui/", None), ("nav.employees", "/ui/employees", None),
        ("nav.units", "/ui/units", None), ("nav.risk", "/ui/risk-groups", None),
        ("nav.running", "/ui/running", None),
-       ("nav.plans", "/ui/plans", EDITORS), ("nav.imports", "/ui/imports", EDITORS),
+       ("nav.plans", "/ui/plans", EDITORS), ("nav.akpk", "/ui/akpk", None),
+       ("nav.imports", "/ui/imports", EDITORS),
        ("nav.model", "/ui/model", None))
 
 

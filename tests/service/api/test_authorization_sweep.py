@@ -166,6 +166,8 @@ RECIPES: dict[tuple[str, str], list[dict]] = {
     ("POST", f"{UI}/plans/{{plan_id}}/approve"): [_csrf()],
     ("GET", f"{UI}/plans/{{plan_id}}/export"): [{"params": {"format": "csv"}},
                                                 {"params": {"format": "xlsx"}}],
+    ("GET", f"{UI}/akpk"): [{}],
+    ("GET", f"{UI}/akpk/download"): [{"params": {"year": "{year}", "budget_idr": "400000000"}}],
     ("GET", f"{UI}/imports"): [{}],
     ("POST", f"{UI}/imports"): [{"files": {"files": ("employees.csv", EMPLOYEE_CSV, "text/csv")},
                                  **_csrf()}],
@@ -296,7 +298,8 @@ def sweep(real_world, api_settings, tmp_path_factory, kit):
                     return {"employee_id": person[0], "name": person[1], "unit": unit,
                             "enrollment_id": str(person[2]), "enrollment_status": person[3],
                             "plan_id": plan["plan_id"], "line_id": str(line["line_id"]),
-                            "program_id": program, "offering_id": offering}
+                            "program_id": program, "offering_id": offering,
+                            "year": plan["quarter"][:4]}
 
                 values = {"a": values_for(unit_a), "b": values_for(unit_b)}
             ids = {u: {e for e, _, unit in people if unit == u} for u in (unit_a, unit_b)}
