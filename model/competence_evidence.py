@@ -6,8 +6,9 @@ targets is at least the program's target level. An assessment can be a year or t
 is newer knowledge, and it holds for every other program on the same competencies, not only
 the rejected one. So, where such a decision is more recent than the latest assessment of a
 competency, the level the ranker works from is raised to the program's target (never lowered:
-the decision says "at least"). An assessment made after the decision stands as it is, and a
-competency never assessed stays unknown.
+the decision says "at least"), and a competency not assessed yet takes the target. An
+assessment made after the decision stands as it is. Where nothing at all was assessed, nothing
+is changed.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ def evidenced_levels(assessed: np.ndarray, assessed_on: np.ndarray, decisions: p
     ``person_rows`` and ``program_rows`` are each decision's row in ``assessed`` and in
     ``targets`` (programs x competencies, 0 = not targeted), -1 when unknown.
     """
-    if decisions.empty:
+    if decisions.empty or np.isnan(assessed).all():
+        # With no assessment at all, decisions alone would show the ranker known levels that
+        # never have a gap: the gap signals stay absent, as without decisions.
         return assessed
     said = (decisions["decision"].eq("rejected") & decisions["reason_code"].eq(REASON)).to_numpy()
     ok = said & (person_rows >= 0) & (program_rows >= 0)
@@ -38,12 +41,11 @@ def evidenced_levels(assessed: np.ndarray, assessed_on: np.ndarray, decisions: p
     r, c = np.nonzero(targets[progs] > 0)       # one row per (decision, targeted competency)
     person, comp, level, at = rows[r], c, targets[progs[r], c], when[r]
     prior = assessed_on[person, comp]
-    # Only an assessed level is raised: filling never-assessed cells from these decisions
-    # alone would show the ranker known levels that never have a gap.
-    newer = ~np.isnat(prior) & (at > prior) & ~np.isnan(assessed[person, comp])
+    newer = np.isnat(prior) | (at > prior)
     out = assessed.copy()
     person, comp, level = person[newer], comp[newer], level[newer]
-    raised = np.maximum(out[person, comp], level)
+    current = out[person, comp]
+    raised = np.where(np.isnan(current), level, np.maximum(current, level))
     # Several decisions on one cell: the highest level said stands.
     cell = pd.DataFrame({"p": person, "c": comp, "v": raised}).groupby(["p", "c"])["v"].max()
     out[cell.index.get_level_values("p"), cell.index.get_level_values("c")] = cell.to_numpy()

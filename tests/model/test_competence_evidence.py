@@ -35,11 +35,16 @@ def test_an_assessment_made_after_the_decision_stands_and_a_level_is_never_lower
     np.testing.assert_array_equal(out[0, :2], [2, 4])
 
 
-def test_a_never_assessed_competency_stays_unknown():
-    two = _decisions(("rejected", "already_competent", "2025-03-01"),
-                     ("rejected", "already_competent", "2025-03-01"))
-    out = _run([[np.nan, np.nan, 1]], [[NAT, NAT, "2024-01-01"]], two, [0, 0], [0, 1], TARGETS)
-    assert np.isnan(out[0, 0]) and np.isnan(out[0, 1]) and out[0, 2] == 4
+def test_a_competency_not_assessed_yet_takes_the_target_level():
+    out = _run([[np.nan, np.nan, 1]], [[NAT, NAT, "2024-01-01"]],
+               _decisions(("rejected", "already_competent", "2025-03-01")), [0], [0], TARGETS)
+    np.testing.assert_array_equal(out, [[3, 2, 1]])
+
+
+def test_with_nothing_assessed_at_all_nothing_changes():
+    out = _run([[np.nan] * 3], [[NAT] * 3],
+               _decisions(("rejected", "already_competent", "2025-03-01")), [0], [0], TARGETS)
+    assert np.isnan(out).all()
 
 
 def test_other_reasons_acceptances_and_unknown_rows_change_nothing():
