@@ -18,7 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-PERSON = "person_key"
+from model.snapshot import PERSON
+
 # Below expectation (SKP_EXPECTATION_SCORE) and Butuh Perbaikan (SKP_RATING_SCORE).
 BELOW_EXPECTATION = 1
 WEAK_RATING = 3

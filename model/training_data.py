@@ -57,7 +57,8 @@ def cf_scores(cf: ItemCF | None, snap: Snapshot, pairs: pd.DataFrame) -> np.ndar
         return np.zeros(len(pairs))
     hist = completions(snap.history_of(pairs[PERSON]))
     scores = np.asarray(cf.score_pairs(hist, pairs), dtype=float)
-    rejected = fit_rejections(snap.decisions)
+    # Once per snapshot, not per scored batch: the service scores many batches on one.
+    rejected = snap.cached("fit_rejections", lambda: fit_rejections(snap.decisions))
     rejected = rejected[rejected[PERSON].isin(pairs[PERSON])]
     if not rejected.empty:
         # What HR rejected for fit pulls down the programs like it (model.decision_labels).

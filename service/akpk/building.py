@@ -18,11 +18,11 @@ import pandas as pd
 
 from model.development_needs import line_competencies, performance_gaps, priorities
 from model.planning import PlanConfig, PlanInputError
+from model.snapshot import PERSON
 from service.plans.building import (
     PlanOutcome, build_candidates, make_plan, plain_reasons, plan_reasons,
 )
 
-PERSON = "person_key"
 PLANNED_TYPES = ("PNS", "CPNS")
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
